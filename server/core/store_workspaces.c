@@ -1,0 +1,288 @@
+/* store_workspaces.c — workspaces, API keys, deletion and chunked purge.
+ *
+ * Keys follow each vendor client's expectations: Vi secrets are "dtvi_" + 98
+ * alphanumerics (the client checks prefix and length 103), the Vi organization id
+ * is a UUID, Ximilar tokens stay under 70 characters (so the client sends
+ * "Token"), Pictograph and Labelbox keys are opaque strings. Purge deletes in
+ * bounded batches so one huge workspace never holds the write lock for long; each
+ * batch is its own transaction, so a crash between batches loses nothing and the
+ * resumed job continues where the store is.
+ */
+#include "store_workspaces.h"
+#include "../clock.h"
+#include "../db.h"
+#include "ids.h"
+#include "store_jobs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void generate_keys(ws_keys *k)
+{
+    char tok[128];
+    memcpy(k->vi_secret, "dtvi_", 5);
+    ids_token(k->vi_secret + 5, 98);
+    ids_uuid(k->vi_org);
+    ids_hex(tok, 32);
+    snprintf(k->pictograph, sizeof k->pictograph, "pk_live_%s", tok);
+    ids_hex(k->ximilar, 40);
+    ids_token(tok, 48);
+    snprintf(k->labelbox, sizeof k->labelbox, "lb_%s", tok);
+}
+
+static st_result insert_key(const char *ws, const char *dialect, const char *secret, const char *org, int64_t now)
+{
+    sqlite3_stmt *st =
+        db_stmt("INSERT INTO api_keys(secret, workspace_id, dialect, org_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ws, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, dialect, -1, SQLITE_STATIC);
+    db_bind_text(st, 4, org);
+    sqlite3_bind_int64(st, 5, now);
+    return db_exec_stmt(st);
+}
+
+st_result store_workspaces_create(const char *name, const char *fixed_id, const ws_keys *fixed_keys,
+                                  ws_row *out, ws_keys *keys_out)
+{
+    memset(out, 0, sizeof *out);
+    ws_keys keys;
+    if (fixed_keys)
+        keys = *fixed_keys;
+    else
+        generate_keys(&keys);
+    if (fixed_id)
+        snprintf(out->id, sizeof out->id, "%s", fixed_id);
+    else
+        ids_uuid(out->id);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    out->created_at = clock_now_ms();
+
+    st_result r = db_begin();
+    if (r != ST_OK)
+        return r;
+    sqlite3_stmt *st = db_stmt("INSERT INTO workspaces(id, name, created_at) VALUES (?1, ?2, ?3)");
+    if (!st) {
+        r = ST_ERROR;
+        goto fail;
+    }
+    sqlite3_bind_text(st, 1, out->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, out->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, out->created_at);
+    if ((r = db_exec_stmt(st)) != ST_OK)
+        goto fail;
+    if ((r = insert_key(out->id, "vi", keys.vi_secret, keys.vi_org, out->created_at)) != ST_OK ||
+        (r = insert_key(out->id, "pictograph", keys.pictograph, NULL, out->created_at)) != ST_OK ||
+        (r = insert_key(out->id, "ximilar", keys.ximilar, NULL, out->created_at)) != ST_OK ||
+        (r = insert_key(out->id, "labelbox", keys.labelbox, NULL, out->created_at)) != ST_OK)
+        goto fail;
+    if ((r = db_commit()) != ST_OK)
+        return r;
+    if (keys_out)
+        *keys_out = keys;
+    return ST_OK;
+fail:
+    db_rollback();
+    return r;
+}
+
+static st_result read_keys(const char *id, ws_keys *k)
+{
+    memset(k, 0, sizeof *k);
+    sqlite3_stmt *st = db_stmt("SELECT dialect, secret, org_id FROM api_keys WHERE workspace_id=?1");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        const char *s = (const char *)sqlite3_column_text(st, 1);
+        const char *org = (const char *)sqlite3_column_text(st, 2);
+        if (strcmp(d, "vi") == 0) {
+            snprintf(k->vi_secret, sizeof k->vi_secret, "%s", s);
+            snprintf(k->vi_org, sizeof k->vi_org, "%s", org ? org : "");
+        } else if (strcmp(d, "pictograph") == 0) {
+            snprintf(k->pictograph, sizeof k->pictograph, "%s", s);
+        } else if (strcmp(d, "ximilar") == 0) {
+            snprintf(k->ximilar, sizeof k->ximilar, "%s", s);
+        } else if (strcmp(d, "labelbox") == 0) {
+            snprintf(k->labelbox, sizeof k->labelbox, "%s", s);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : db_result(rc);
+}
+
+static void read_ws(sqlite3_stmt *st, ws_row *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
+    out->created_at = sqlite3_column_int64(st, 2);
+}
+
+st_result store_workspaces_get(const char *id, ws_row *out, ws_keys *keys_out)
+{
+    sqlite3_stmt *st = db_stmt("SELECT id, name, created_at FROM workspaces WHERE id=?1 AND deleted_at IS NULL");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_ws(st, out);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    return keys_out ? read_keys(id, keys_out) : ST_OK;
+}
+
+st_result store_workspaces_list(void (*cb)(const ws_row *, void *), void *arg)
+{
+    sqlite3_stmt *st =
+        db_stmt("SELECT id, name, created_at FROM workspaces WHERE deleted_at IS NULL ORDER BY created_at, id");
+    if (!st)
+        return ST_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ws_row w;
+        read_ws(st, &w);
+        cb(&w, arg);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : db_result(rc);
+}
+
+st_result store_workspaces_delete(const char *id, char job_id_out[37])
+{
+    st_result r = db_begin();
+    if (r != ST_OK)
+        return r;
+    sqlite3_stmt *st = db_stmt("UPDATE workspaces SET deleted_at=?2 WHERE id=?1 AND deleted_at IS NULL");
+    if (!st) {
+        r = ST_ERROR;
+        goto fail;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, clock_now_ms());
+    if ((r = db_exec_stmt(st)) != ST_OK)
+        goto fail;
+    if (sqlite3_changes(db_conn()) == 0) {
+        r = ST_NOT_FOUND;
+        goto fail;
+    }
+    sqlite3_stmt *keys = db_stmt("DELETE FROM api_keys WHERE workspace_id=?1");
+    if (!keys) {
+        r = ST_ERROR;
+        goto fail;
+    }
+    sqlite3_bind_text(keys, 1, id, -1, SQLITE_STATIC);
+    if ((r = db_exec_stmt(keys)) != ST_OK)
+        goto fail;
+    char payload[80];
+    snprintf(payload, sizeof payload, "{\"workspace\":\"%s\"}", id);
+    if ((r = store_jobs_insert(NULL, "workspace.purge", payload, 0, job_id_out)) != ST_OK)
+        goto fail;
+    return db_commit();
+fail:
+    db_rollback();
+    return r;
+}
+
+/* Deletes up to `batch` rows of one table for the workspace; children first. */
+static st_result purge_table(const char *sql, const char *id, int batch, int64_t *removed)
+{
+    sqlite3_stmt *st = db_stmt(sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, batch);
+    st_result r = db_exec_stmt(st);
+    if (r == ST_OK)
+        *removed = sqlite3_changes(db_conn());
+    return r;
+}
+
+st_result store_workspaces_purge_step(const char *id, int batch, int64_t *removed, int *remaining)
+{
+    /* Children before parents, so no single statement cascades over a big set. */
+    static const char *steps[] = {
+        "DELETE FROM annotations WHERE rowid IN (SELECT rowid FROM annotations WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM transfers WHERE rowid IN (SELECT rowid FROM transfers WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM assets WHERE rowid IN (SELECT rowid FROM assets WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM datasets WHERE rowid IN (SELECT rowid FROM datasets WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM workspaces WHERE rowid IN (SELECT rowid FROM workspaces WHERE id=?1 AND deleted_at IS NOT NULL"
+        " LIMIT ?2)",
+        "DELETE FROM blobs WHERE rowid IN (SELECT b.rowid FROM blobs b WHERE ?1 IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM assets a WHERE a.blob_sha256=b.sha256) AND NOT EXISTS"
+        " (SELECT 1 FROM transfers t WHERE t.blob_sha256=b.sha256) LIMIT ?2)",
+    };
+    *removed = 0;
+    *remaining = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        int64_t n = 0;
+        st_result r = purge_table(steps[i], id, batch, &n);
+        if (r != ST_OK)
+            return r;
+        if (n > 0) {
+            *removed = n;
+            *remaining = 1; /* more may follow in this or a later table */
+            return ST_OK;
+        }
+    }
+    return ST_OK;
+}
+
+st_result store_keys_lookup(const char *dialect, const char *secret, char ws_out[37], char org_out[VS_ORG_LEN])
+{
+    sqlite3_stmt *st = db_stmt("SELECT k.workspace_id, k.org_id FROM api_keys k JOIN workspaces w ON w.id=k.workspace_id"
+                               " WHERE k.secret=?1 AND k.dialect=?2 AND w.deleted_at IS NULL");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, dialect, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    if (rc == SQLITE_ROW) {
+        snprintf(ws_out, 37, "%s", (const char *)sqlite3_column_text(st, 0));
+        const unsigned char *org = sqlite3_column_text(st, 1);
+        snprintf(org_out, VS_ORG_LEN, "%s", org ? (const char *)org : "");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+st_result store_workspaces_clear(const char *id)
+{
+    static const char *steps[] = {
+        "DELETE FROM annotations WHERE workspace_id=?1",
+        "DELETE FROM transfers WHERE workspace_id=?1",
+        "DELETE FROM assets WHERE workspace_id=?1",
+        "DELETE FROM datasets WHERE workspace_id=?1",
+        "DELETE FROM jobs WHERE workspace_id=?1",
+        "DELETE FROM blobs WHERE ?1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.blob_sha256=blobs.sha256)"
+        " AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.blob_sha256=blobs.sha256)",
+    };
+    ws_row w;
+    st_result r = store_workspaces_get(id, &w, NULL);
+    if (r != ST_OK)
+        return r;
+    if ((r = db_begin()) != ST_OK)
+        return r;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        sqlite3_stmt *st = db_stmt(steps[i]);
+        if (!st) {
+            r = ST_ERROR;
+            goto fail;
+        }
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        if ((r = db_exec_stmt(st)) != ST_OK)
+            goto fail;
+    }
+    return db_commit();
+fail:
+    db_rollback();
+    return r;
+}

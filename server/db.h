@@ -1,0 +1,45 @@
+/* db.h — the store's connections, cached statements and transactions.
+ *
+ * One SQLite connection per thread (opened lazily, closed at thread exit), WAL,
+ * synchronous=NORMAL, foreign_keys=ON, busy_timeout. Statements are prepared once
+ * per connection with SQLITE_PREPARE_PERSISTENT and cached by the address of their
+ * SQL text, so callers pass string literals. Only db*.c and core/store_*.c include
+ * sqlite3.h.
+ */
+#ifndef VS_DB_H
+#define VS_DB_H
+#include <sqlite3.h>
+#include <stdint.h>
+#include "core/store.h"
+
+/* Opens (creating if needed) the store at path and applies migrations.
+ * ":memory:" means a private temporary file removed by db_shutdown. 0 on success. */
+int db_init(const char *path, int busy_timeout_ms);
+void db_shutdown(void);
+const char *db_path(void);
+
+/* This thread's connection; NULL if it cannot be opened. */
+sqlite3 *db_conn(void);
+/* Closes this thread's connection (threads that exit call it; pool threads are
+ * covered by a thread-exit destructor). */
+void db_thread_close(void);
+
+/* A reset, cached statement for this thread; NULL on error (logged). The SQL text
+ * must be a string literal (its address is the cache key). */
+sqlite3_stmt *db_stmt(const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK on this thread's connection. */
+st_result db_begin(void);
+st_result db_commit(void);
+void db_rollback(void);
+
+/* Maps a SQLite result code to a store result. */
+st_result db_result(int rc);
+
+/* Helpers over a prepared statement: bind text or NULL. */
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Runs a statement that returns no rows; resets it. */
+st_result db_exec_stmt(sqlite3_stmt *st);
+/* Column as malloc'd string, NULL for SQL NULL. */
+char *db_col_strdup(sqlite3_stmt *st, int col);
+#endif
