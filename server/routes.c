@@ -3,6 +3,8 @@
 #include "routes.h"
 #include "admin/admin.h"
 #include "transfer_routes.h"
+/* dialect route headers:begin */
+/* dialect route headers:end */
 
 #define MiB (1024u * 1024u)
 #define UPLOAD_CAP (512u * MiB)
@@ -29,6 +31,15 @@ static const route table[] = {
     {"POST", "/_emulator/clock/advance", DIALECT_ADMIN, admin_clock_advance, AUTH_ADMIN, BODY_JSON, 0, NULL, NULL},
     {"GET", "/_emulator/jobs", DIALECT_ADMIN, admin_jobs_list, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
     {"GET", "/_emulator/jobs/{id}", DIALECT_ADMIN, admin_jobs_get, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+
+    /* vi:begin */
+    /* vi:end */
+    /* pictograph:begin */
+    /* pictograph:end */
+    /* ximilar:begin */
+    /* ximilar:end */
+    /* labelbox:begin */
+    /* labelbox:end */
 
     /* server-issued transfer URLs: the token is the credential */
     {"PUT", "/_blob/{dialect}/{token}", DIALECT_BLOB, transfer_put, AUTH_NONE, BODY_RAW, UPLOAD_CAP, transfer_put_cap,
