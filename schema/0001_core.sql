@@ -42,10 +42,13 @@ CREATE TABLE datasets (
 );
 CREATE INDEX datasets_ws ON datasets(workspace_id);
 
+-- An asset belongs to a workspace and usually to a dataset; Ximilar training
+-- images live at workspace level (dataset_id NULL). Every table that points at a
+-- blob does so through assets or transfers, which is what blob GC checks.
 CREATE TABLE assets (
     id           TEXT PRIMARY KEY,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-    dataset_id   TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    dataset_id   TEXT REFERENCES datasets(id) ON DELETE CASCADE,
     directory    TEXT NOT NULL DEFAULT '/',
     filename     TEXT NOT NULL,
     blob_sha256  TEXT NOT NULL REFERENCES blobs(sha256),

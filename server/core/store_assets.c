@@ -52,7 +52,7 @@ st_result store_assets_create(asset_row *a)
     a->created_at = a->updated_at = clock_now_ms();
     sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, a->workspace_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->dataset_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 3, a->dataset_id[0] ? a->dataset_id : NULL);
     sqlite3_bind_text(st, 4, a->directory, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, a->filename, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, a->blob_sha256, -1, SQLITE_STATIC);

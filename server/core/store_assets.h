@@ -7,7 +7,7 @@
 typedef struct {
     char id[37];
     char workspace_id[37];
-    char dataset_id[37];
+    char dataset_id[37];     /* "" = workspace-level (Ximilar training images) */
     char directory[512];
     char filename[256];
     char blob_sha256[65];

@@ -2,6 +2,7 @@
  * Vectors come from RFC 3720 (CRC32C), RFC 1321, FIPS 180-2 examples and
  * RFC 4648; the block-boundary digests were produced with Python's hashlib.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,28 @@ static void test_crc32c(void)
     /* TFRecord masking: rotate right by 15, add the constant, wrap at 32 bits. */
     CHECK_EQ_INT(hash_crc32c_masked("", 0), 0xa282ead8u);
     CHECK_EQ_INT(hash_crc32c_masked("123456789", 9), 0xc78ab0e5u);
+}
+
+/* The slicing tables are built on first use; racing first calls must all see
+ * complete tables (run under TSan to make this meaningful). */
+static void *test_crc_thread(void *p)
+{
+    uint32_t *out = p;
+    *out = hash_crc32c(0, "123456789", 9);
+    return NULL;
+}
+
+static void test_crc32c_first_use_threads(void)
+{
+    pthread_t th[4];
+    uint32_t got[4] = {0};
+
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ_INT(pthread_create(&th[i], NULL, test_crc_thread, &got[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_EQ_INT(got[i], 0xE3069283u);
+    }
 }
 
 static void test_md5_hex(const void *data, size_t n, const char *want)
@@ -260,6 +283,7 @@ static void test_base64(void)
 
 int main(void)
 {
+    test_crc32c_first_use_threads(); /* must run before anything else uses CRC32C */
     test_crc32c();
     test_digests();
     test_hex();
