@@ -1,0 +1,219 @@
+#!/bin/sh
+# shellcheck disable=SC2317  # functions are invoked indirectly through step()
+# The one command to test visionstack (also what .ci/run executes):
+#
+#   ./scripts/test.sh
+#
+#   1. scripts/setup.sh                      install what is missing
+#   2. build/       (gcc, debugoptimized)    C unit tests + pytest black-box API tests
+#   3. build-asan/  (ASan + UBSan)           the same tests against the sanitized binary
+#   4. build-fuzz/  (clang, libFuzzer)       each tests/fuzz target for FUZZ_SECONDS
+#                                            (default 15) — only when clang can build a
+#                                            fuzzer; otherwise reported as skipped
+#
+# A failing build stops at once. A failing test step is recorded and the remaining steps
+# still run, so one run shows every failure; the exit status is 1 if anything failed.
+# The last line is a plain "N passed, N failed, N skipped" count over unit + API tests.
+#
+# Knobs: FUZZ_SECONDS=0 skips the fuzzers. PYTEST_ARGS adds pytest arguments (e.g. -x,
+# -k name). The tree stays clean: no .pytest_cache, no __pycache__, results go to build dirs.
+set -eu
+
+ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+cd "$ROOT"
+
+PY=/usr/bin/python3          # Debian's python with python3-pytest, not a PATH shim
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+PYTEST_ARGS=${PYTEST_ARGS:-}
+export PYTHONDONTWRITEBYTECODE=1
+
+START=$(date +%s)
+RESULTS=""                   # one "status<TAB>seconds<TAB>step" line per step
+FAILED=0
+NL='
+'
+
+banner() {
+  printf '\n========================================================================\n'
+  printf '== %s\n' "$*"
+  printf '========================================================================\n'
+}
+
+record() {  # record STATUS T0 NAME
+  RESULTS="$RESULTS$1	$(( $(date +%s) - $2 ))s	$3$NL"
+  if [ "$1" = FAIL ]; then FAILED=1; fi
+}
+
+# step NAME CMD...: runs CMD under a banner; a failure is recorded, not fatal.
+step() {
+  name=$1; shift
+  banner "$name"
+  t0=$(date +%s)
+  if "$@"; then
+    record ok "$t0" "$name"
+  else
+    rc=$?
+    echo "!! $name failed (exit $rc)"
+    record FAIL "$t0" "$name"
+  fi
+}
+
+# build_dir DIR [MESON SETUP OPTIONS...]: configure (or reconfigure) and build; fatal.
+build_dir() {
+  dir=$1; shift
+  banner "build $dir $*"
+  t0=$(date +%s)
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@"
+  elif [ -d "$dir/meson-private" ]; then
+    meson setup --wipe "$dir" "$@"
+  else
+    meson setup "$dir" "$@"
+  fi
+  ninja -C "$dir"
+  record ok "$t0" "build $dir"
+}
+
+unit_tests() {  # unit_tests DIR
+  rm -f "$1/meson-logs/testlog.json"
+  meson test -C "$1" --suite unit --print-errorlogs
+}
+
+have_api_tests() {
+  [ -d tests/api ] && [ -n "$(find tests/api -name 'test_*.py' -o -name '*_test.py' | head -n 1)" ]
+}
+
+api_tests() {  # api_tests DIR — runs tests/api against DIR/visionstack
+  junit="$1/pytest-api.xml"
+  rm -f "$junit"
+  if ! have_api_tests; then
+    echo "skipped: no test files under tests/api yet"
+    return 0
+  fi
+  # shellcheck disable=SC2086  # PYTEST_ARGS is a word list on purpose
+  VISIONSTACK_BIN="$ROOT/$1/visionstack" \
+    "$PY" -m pytest -q -p no:cacheprovider --junitxml="$junit" $PYTEST_ARGS tests/api || {
+    rc=$?
+    # 5 = nothing collected (e.g. every file is still a stub): say so, do not fail.
+    if [ "$rc" -eq 5 ]; then echo "pytest collected no tests"; return 0; fi
+    return "$rc"
+  }
+}
+
+# ---------------------------------------------------------------------------
+banner "setup (scripts/setup.sh)"
+t0=$(date +%s)
+./scripts/setup.sh
+record ok "$t0" "setup"
+
+# --- normal build ------------------------------------------------------------
+build_dir build
+step "unit tests (build)" unit_tests build
+step "API tests (build/visionstack)" api_tests build
+
+# --- sanitizer build -----------------------------------------------------------
+# b_lundef=false: required by meson when linking with -fsanitize=address.
+build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
+# Exported for these two steps only; inherited by the servers pytest spawns, so any
+# leak, memory error or undefined behaviour aborts the server and fails its test.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+step "unit tests (build-asan)" unit_tests build-asan
+step "API tests (build-asan/visionstack, ASan+UBSan)" api_tests build-asan
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+# --- fuzzers (optional) --------------------------------------------------------
+fuzz_all() {
+  # libvs.a built by clang with fuzzer instrumentation; each target links against it
+  # plus the dependencies meson resolved (so this never duplicates meson.build).
+  dir=build-fuzz
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || return 1
+  else
+    rm -rf "$dir"
+    CC=clang meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || return 1
+  fi
+  ninja -C "$dir" libvs.a || return 1
+  flags=$(meson introspect "$dir" --dependencies | "$PY" -c '
+import json, sys
+deps = json.load(sys.stdin)
+print(" ".join(a for d in deps for a in d["compile_args"] + d["link_args"]))') || return 1
+  mkdir -p "$dir/fuzz" "$dir/artifacts" || return 1
+  frc=0
+  for src in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    echo "-- $name: build"
+    # shellcheck disable=SC2086  # $flags is a word list
+    clang -std=c17 -g -O1 -D_GNU_SOURCE=1 -fsanitize=fuzzer,address,undefined \
+      -Iserver -I"$dir" "$src" "$dir/libvs.a" $flags -lm -lpthread -o "$dir/fuzz/$name" || {
+      frc=1; continue; }
+    corpus="$dir/corpus/$name"
+    mkdir -p "$corpus" || return 1
+    seeds=""
+    if [ -d "tests/fuzz/corpus/$name" ]; then seeds="tests/fuzz/corpus/$name"; fi
+    echo "-- $name: run ${FUZZ_SECONDS}s (log: $dir/fuzz/$name.log)"
+    # The writable corpus comes first: libFuzzer adds new inputs only there, never to
+    # the checked-in seeds.
+    # shellcheck disable=SC2086
+    if "$dir/fuzz/$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 \
+        -artifact_prefix="$dir/artifacts/$name-" -print_final_stats=1 \
+        "$corpus" $seeds >"$dir/fuzz/$name.log" 2>&1; then
+      grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' "$dir/fuzz/$name.log" || true
+    else
+      echo "!! $name found a failure; artifacts in $dir/artifacts/:"
+      tail -n 60 "$dir/fuzz/$name.log"
+      frc=1
+    fi
+  done
+  return "$frc"
+}
+
+if [ "$FUZZ_SECONDS" = 0 ]; then
+  banner "fuzzers: skipped (FUZZ_SECONDS=0)"
+  record skip "$(date +%s)" "fuzzers"
+elif ! ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
+  banner "fuzzers: skipped (no tests/fuzz/fuzz_*.c)"
+  record skip "$(date +%s)" "fuzzers"
+elif ! command -v clang >/dev/null 2>&1; then
+  banner "fuzzers: skipped (clang not installed; apt-get install clang to run them)"
+  record skip "$(date +%s)" "fuzzers"
+elif ! printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+    clang -x c -fsanitize=fuzzer,address,undefined - -o build/.fuzz-probe >/dev/null 2>&1; then
+  banner "fuzzers: skipped (clang cannot link -fsanitize=fuzzer here)"
+  record skip "$(date +%s)" "fuzzers"
+else
+  rm -f build/.fuzz-probe
+  step "fuzzers (clang libFuzzer, ${FUZZ_SECONDS}s each)" fuzz_all
+fi
+
+# --- summary ---------------------------------------------------------------------
+banner "summary"
+printf '%s' "$RESULTS" | while IFS='	' read -r st secs name; do
+  [ -n "$name" ] && printf '  %-5s %6s  %s\n' "$st" "$secs" "$name"
+done
+echo "total runtime: $(( $(date +%s) - START ))s"
+# Counts over every unit and API test that ran in both builds.
+"$PY" - build build-asan <<'EOF'
+import json, os, sys
+import xml.etree.ElementTree as ET
+p = f = s = 0
+for d in sys.argv[1:]:
+    log = os.path.join(d, "meson-logs", "testlog.json")
+    if os.path.exists(log):
+        for line in open(log):
+            r = json.loads(line).get("result", "")
+            if r in ("OK", "EXPECTEDFAIL"): p += 1
+            elif r == "SKIP": s += 1
+            else: f += 1
+    junit = os.path.join(d, "pytest-api.xml")
+    if os.path.exists(junit):
+        for tc in ET.parse(junit).getroot().iter("testcase"):
+            kinds = {c.tag for c in tc}
+            if kinds & {"failure", "error"}: f += 1
+            elif "skipped" in kinds: s += 1
+            else: p += 1
+print(f"test.sh: {p} passed, {f} failed, {s} skipped")
+EOF
+exit "$FAILED"
