@@ -45,16 +45,18 @@ record() {  # record STATUS T0 NAME
 }
 
 # step NAME CMD...: runs CMD under a banner; a failure is recorded, not fatal.
+# Variables use a step_ prefix: POSIX sh has no locals and the step's command may
+# set name, dir, t0...
 step() {
-  name=$1; shift
-  banner "$name"
-  t0=$(date +%s)
+  step_name=$1; shift
+  banner "$step_name"
+  step_t0=$(date +%s)
   if "$@"; then
-    record ok "$t0" "$name"
+    record ok "$step_t0" "$step_name"
   else
-    rc=$?
-    echo "!! $name failed (exit $rc)"
-    record FAIL "$t0" "$name"
+    step_rc=$?
+    echo "!! $step_name failed (exit $step_rc)"
+    record FAIL "$step_t0" "$step_name"
   fi
 }
 
@@ -127,14 +129,17 @@ fuzz_all() {
   # libvs.a built by clang with fuzzer instrumentation; each target links against it
   # plus the dependencies meson resolved (so this never duplicates meson.build).
   dir=build-fuzz
+  setup_log=$(mktemp)
   if [ -f "$dir/build.ninja" ]; then
-    meson setup --reconfigure "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
-      -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || return 1
+    set -- --reconfigure
   else
     rm -rf "$dir"
-    CC=clang meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
-      -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || return 1
+    set --
   fi
+  CC=clang meson setup "$@" "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dc_args=-fsanitize=fuzzer-no-link >"$setup_log" 2>&1 || {
+    cat "$setup_log"; rm -f "$setup_log"; return 1; }
+  rm -f "$setup_log"
   ninja -C "$dir" libvs.a || return 1
   flags=$(meson introspect "$dir" --dependencies | "$PY" -c '
 import json, sys

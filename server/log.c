@@ -54,7 +54,7 @@ static void emit(const char *line, size_t len)
     (void)w;
 }
 
-static void vlog(const char *level, const char *area, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vlog(const char *level, const char *area, const char *fmt, va_list ap)
 {
     char msg[1024], esc[2200], ts[40], line[2600];
     vsnprintf(msg, sizeof msg, fmt, ap);

@@ -70,7 +70,7 @@ void vs_add_header(vs_response *res, const char *name, const char *value)
     res->nheaders++;
 }
 
-static int vfail(vs_response *res, int status, const char *code, json_t *details, const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static int vfail(vs_response *res, int status, const char *code, json_t *details, const char *fmt, va_list ap)
 {
     res->err_status = status;
     snprintf(res->err_code, sizeof res->err_code, "%s", code);

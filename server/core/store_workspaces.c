@@ -17,6 +17,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A blob nobody points at: every blob reference goes through assets or transfers. */
+#define BLOB_UNUSED                                                                                          \
+    "NOT EXISTS (SELECT 1 FROM assets a WHERE a.blob_sha256=b.sha256)"                                       \
+    " AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.blob_sha256=b.sha256)"
+
 static void generate_keys(ws_keys *k)
 {
     char tok[128];
@@ -215,9 +220,8 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
         "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM workspaces WHERE rowid IN (SELECT rowid FROM workspaces WHERE id=?1 AND deleted_at IS NOT NULL"
         " LIMIT ?2)",
-        "DELETE FROM blobs WHERE rowid IN (SELECT b.rowid FROM blobs b WHERE ?1 IS NOT NULL AND NOT EXISTS"
-        " (SELECT 1 FROM assets a WHERE a.blob_sha256=b.sha256) AND NOT EXISTS"
-        " (SELECT 1 FROM transfers t WHERE t.blob_sha256=b.sha256) LIMIT ?2)",
+        ("DELETE FROM blobs WHERE rowid IN (SELECT b.rowid FROM blobs b WHERE ?1 IS NOT NULL AND " BLOB_UNUSED
+         " LIMIT ?2)"),
     };
     *removed = 0;
     *remaining = 0;
@@ -262,8 +266,7 @@ st_result store_workspaces_clear(const char *id)
         "DELETE FROM assets WHERE workspace_id=?1",
         "DELETE FROM datasets WHERE workspace_id=?1",
         "DELETE FROM jobs WHERE workspace_id=?1",
-        "DELETE FROM blobs WHERE ?1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.blob_sha256=blobs.sha256)"
-        " AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.blob_sha256=blobs.sha256)",
+        ("DELETE FROM blobs WHERE rowid IN (SELECT b.rowid FROM blobs b WHERE ?1 IS NOT NULL AND " BLOB_UNUSED ")"),
     };
     ws_row w;
     st_result r = store_workspaces_get(id, &w, NULL);
