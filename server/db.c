@@ -188,6 +188,17 @@ sqlite3_stmt *db_stmt(const char *sql)
     return NULL;
 }
 
+int64_t db_size_bytes(void)
+{
+    sqlite3_stmt *st = db_stmt("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+    int64_t n = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return n;
+}
+
 st_result db_result(int rc)
 {
     switch (rc & 0xff) {

@@ -33,6 +33,9 @@ st_result db_begin(void);
 st_result db_commit(void);
 void db_rollback(void);
 
+/* page_count * page_size of the main database (0 on error). */
+int64_t db_size_bytes(void);
+
 /* Maps a SQLite result code to a store result. */
 st_result db_result(int rc);
 

@@ -16,6 +16,9 @@
 #include "core/ids.h"
 #include "core/validate.h"
 #include "dialect.h"
+#include "faults.h"
+#include "journal.h"
+#include "metrics.h"
 #include "log.h"
 #include "router.h"
 #include "routes.h"
@@ -45,7 +48,10 @@ typedef struct {
     int responded;
     int status;
     int64_t started_ns;
+    char *journal_response; /* copy of a small JSON response body for the journal */
 } conn_ctx;
+
+static size_t g_journal_body_cap = 4096;
 
 static struct MHD_Daemon *g_daemon;
 static atomic_int g_inflight;
@@ -78,11 +84,15 @@ static enum MHD_Result send_response(conn_ctx *ctx)
         json_t *body = dialect_error_body(ctx->req.dialect, res);
         char *text = json_dumps(body, JSON_COMPACT);
         json_decref(body);
+        if (text && strlen(text) <= g_journal_body_cap)
+            ctx->journal_response = strdup(text);
         status = res->err_status;
         mr = MHD_create_response_from_buffer(text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
         ctype = "application/json";
     } else if (res->json) {
         char *text = json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (text && strlen(text) <= g_journal_body_cap)
+            ctx->journal_response = strdup(text);
         status = res->status;
         mr = MHD_create_response_from_buffer(text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
     } else if (res->raw) {
@@ -159,6 +169,21 @@ static int content_type_ok(const route *r, const char *ctype)
     case BODY_NONE:
     default:
         return 1;
+    }
+}
+
+/* The error slug a fault with this status carries. */
+static const char *fault_code(int status)
+{
+    switch (status) {
+    case 400: return "validation_error";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 429: return "rate_limited";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "internal" : "fault";
     }
 }
 
@@ -294,6 +319,22 @@ static enum MHD_Result finish_request(conn_ctx *ctx)
     }
     if (r->auth != AUTH_NONE && dialect_authenticate(req, &ctx->res) != 0)
         return send_response(ctx);
+    fault_action fault;
+    if (faults_apply(req->dialect, req->method, req->path, req->workspace_id, &fault)) {
+        if (fault.latency_ms > 0)
+            usleep((useconds_t)fault.latency_ms * 1000);
+        if (fault.reset)
+            return MHD_NO; /* libmicrohttpd drops the connection without an answer */
+        if (fault.status) {
+            char seconds[16];
+            if (fault.retry_after >= 0) {
+                snprintf(seconds, sizeof seconds, "%d", fault.retry_after);
+                vs_add_header(&ctx->res, "Retry-After", seconds);
+            }
+            vs_fail(&ctx->res, fault.status, fault_code(fault.status), "Injected fault (rule %s)", fault.rule_id);
+            return send_response(ctx);
+        }
+    }
     r->handler(req, &ctx->res);
     return send_response(ctx);
 }
@@ -339,8 +380,22 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (!ctx)
         return;
     double ms = (double)(mono_ns() - ctx->started_ns) / 1e6;
-    log_access(ctx->req.request_id, ctx->req.method ? ctx->req.method : "-", ctx->req.path ? ctx->req.path : "-",
-               ctx->status, dialect_name(ctx->req.dialect), ctx->req.workspace_id, ms, ctx->received);
+    const vs_request *req = &ctx->req;
+    log_access(req->request_id, req->method ? req->method : "-", req->path ? req->path : "-", ctx->status,
+               dialect_name(req->dialect), req->workspace_id, ms, ctx->received);
+    metrics_observe(ctx->match.route, req->dialect, ctx->status, ms);
+    if (req->path && strncmp(req->path, "/_emulator/journal", 18) != 0 && strcmp(req->path, "/metrics") != 0) {
+        journal_entry e = {
+            .dialect = dialect_name(req->dialect), .workspace = req->workspace_id, .method = req->method,
+            .path = req->path, .route = ctx->match.route ? ctx->match.route->pattern : NULL,
+            .request_id = req->request_id, .status = ctx->status, .duration_ms = ms, .request_body = ctx->body,
+            .request_len = ctx->len, .request_type = lookup_header(ctx->conn, MHD_HTTP_HEADER_CONTENT_TYPE),
+            .response_body = ctx->journal_response,
+            .response_len = ctx->journal_response ? strlen(ctx->journal_response) : 0,
+        };
+        journal_record(&e);
+    }
+    free(ctx->journal_response);
     json_decref(ctx->req.json);
     vs_response_free(&ctx->res);
     router_match_free(&ctx->match);
@@ -350,8 +405,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     atomic_fetch_sub(&g_inflight, 1);
 }
 
-int http_start(const char *bind_addr, int port, int threads)
+int http_start(const char *bind_addr, int port, int threads, size_t journal_body_cap)
 {
+    g_journal_body_cap = journal_body_cap;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;

@@ -11,7 +11,9 @@
 #include "core/ids.h"
 #include "core/store_snapshots.h"
 #include "db.h"
+#include "faults.h"
 #include "http.h"
+#include "journal.h"
 #include "job_types.h"
 #include "log.h"
 #include "version.h"
@@ -43,6 +45,8 @@ static option options[] = {
     {"admin-key", "", "if set, control-plane calls need 'Authorization: Bearer <key>'", NULL},
     {"snapshot-dir", "", "where named snapshots live (default: <db>.snapshots)", NULL},
     {"busy-timeout-ms", "5000", "how long a write waits for the store lock before answering 503", NULL},
+    {"journal-size", "1000", "how many recent requests the journal keeps", NULL},
+    {"journal-body-cap", "4096", "JSON bodies up to this many bytes are kept in the journal (larger: size only)", NULL},
     {"id-seed", "", "make generated ids and keys a repeatable sequence from this number", NULL},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -139,10 +143,12 @@ int main(int argc, char **argv)
     int pr = parse_flags(argc, argv);
     if (pr != 0)
         return pr > 0 ? 0 : 2;
-    long port, threads, quiet, busy;
+    long port, threads, quiet, busy, journal_size, journal_cap;
     if (parse_int(opt("port"), 0, 65535, &port) || parse_int(opt("threads"), 1, 256, &threads) ||
-        parse_int(opt("quiet"), 0, 1, &quiet) || parse_int(opt("busy-timeout-ms"), 1, 600000, &busy)) {
-        fprintf(stderr, "visionstack: --port, --threads, --quiet and --busy-timeout-ms take integers in range\n");
+        parse_int(opt("quiet"), 0, 1, &quiet) || parse_int(opt("busy-timeout-ms"), 1, 600000, &busy) ||
+        parse_int(opt("journal-size"), 1, 1000000, &journal_size) ||
+        parse_int(opt("journal-body-cap"), 0, 1 << 20, &journal_cap)) {
+        fprintf(stderr, "visionstack: a numeric option is out of range (see --help)\n");
         return 2;
     }
     if (strcmp(opt("log-format"), "text") != 0 && strcmp(opt("log-format"), "json") != 0) {
@@ -195,7 +201,8 @@ int main(int argc, char **argv)
         log_error("main", "cannot start the worker");
         goto out_snap;
     }
-    if (http_start(opt("bind"), (int)port, (int)threads) != 0) {
+    journal_init((size_t)journal_size, (size_t)journal_cap);
+    if (http_start(opt("bind"), (int)port, (int)threads, (size_t)journal_cap) != 0) {
         log_error("main", "cannot listen on %s:%ld", opt("bind"), port);
         goto out_worker;
     }
@@ -210,6 +217,8 @@ int main(int argc, char **argv)
     rc = 0;
 out_worker:
     worker_stop();
+    journal_shutdown();
+    faults_clear();
 out_snap:
     store_snapshots_shutdown();
 out_db:

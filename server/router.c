@@ -146,6 +146,14 @@ route_match_result router_match(const route *table, size_t n, const char *method
     return path_seen ? ROUTE_BAD_METHOD : ROUTE_NO_PATH;
 }
 
+int router_path_matches(const char *pattern, const char *path)
+{
+    segments pat, req;
+    if (split(pattern, &pat) != 0 || split(path, &req) != 0)
+        return 0;
+    return pattern_matches(&pat, &req, NULL);
+}
+
 void router_match_free(route_match *m)
 {
     for (int i = 0; i < m->nparams; i++) {

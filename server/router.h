@@ -51,6 +51,8 @@ typedef struct {
 route_match_result router_match(const route *table, size_t n, const char *method,
                                 const char *path, route_match *out);
 void router_match_free(route_match *m);
+/* 1 when path matches one pattern (same syntax and trailing-slash rule). */
+int router_path_matches(const char *pattern, const char *path);
 /* The dialect a path belongs to by its mount, for requests that match no route. */
 vs_dialect router_dialect_of(const char *path);
 #endif

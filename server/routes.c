@@ -31,6 +31,15 @@ static const route table[] = {
     {"POST", "/_emulator/clock/advance", DIALECT_ADMIN, admin_clock_advance, AUTH_ADMIN, BODY_JSON, 0, NULL, NULL},
     {"GET", "/_emulator/jobs", DIALECT_ADMIN, admin_jobs_list, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
     {"GET", "/_emulator/jobs/{id}", DIALECT_ADMIN, admin_jobs_get, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"POST", "/_emulator/faults", DIALECT_ADMIN, admin_faults_create, AUTH_ADMIN, BODY_JSON, 0, NULL, NULL},
+    {"GET", "/_emulator/faults", DIALECT_ADMIN, admin_faults_list, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"DELETE", "/_emulator/faults", DIALECT_ADMIN, admin_faults_clear, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"DELETE", "/_emulator/faults/{id}", DIALECT_ADMIN, admin_faults_delete, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"GET", "/_emulator/journal", DIALECT_ADMIN, admin_journal_list, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"DELETE", "/_emulator/journal", DIALECT_ADMIN, admin_journal_clear, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"GET", "/_emulator/journal/wait", DIALECT_ADMIN, admin_journal_wait, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"GET", "/_emulator/coverage", DIALECT_ADMIN, admin_coverage, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
+    {"GET", "/metrics", DIALECT_ADMIN, admin_metrics, AUTH_ADMIN, BODY_NONE, 0, NULL, NULL},
 
     /* vi:begin */
     /* vi:end */
@@ -49,6 +58,12 @@ static const route table[] = {
     {"GET", "/_blob/{dialect}/{token}", DIALECT_BLOB, transfer_get, AUTH_NONE, BODY_NONE, 0, NULL, NULL},
     {"GET", "/_blob/{dialect}/{token}/{filename}", DIALECT_BLOB, transfer_get, AUTH_NONE, BODY_NONE, 0, NULL, NULL},
 };
+
+const char *const *routes_graphql_operations(void)
+{
+    static const char *const none[] = {NULL};
+    return none;
+}
 
 const route *routes_table(size_t *n)
 {

@@ -4,4 +4,6 @@
 #include <stddef.h>
 #include "router.h"
 const route *routes_table(size_t *n);
+/* GraphQL operation names served by the Labelbox dispatcher (NULL-terminated). */
+const char *const *routes_graphql_operations(void);
 #endif

@@ -20,4 +20,13 @@ int admin_clock_set(vs_request *req, vs_response *res);
 int admin_clock_advance(vs_request *req, vs_response *res);
 int admin_jobs_list(vs_request *req, vs_response *res);
 int admin_jobs_get(vs_request *req, vs_response *res);
+int admin_faults_create(vs_request *req, vs_response *res);
+int admin_faults_list(vs_request *req, vs_response *res);
+int admin_faults_delete(vs_request *req, vs_response *res);
+int admin_faults_clear(vs_request *req, vs_response *res);
+int admin_journal_list(vs_request *req, vs_response *res);
+int admin_journal_wait(vs_request *req, vs_response *res);
+int admin_journal_clear(vs_request *req, vs_response *res);
+int admin_coverage(vs_request *req, vs_response *res);
+int admin_metrics(vs_request *req, vs_response *res);
 #endif

@@ -85,7 +85,7 @@ static void ids_fill(uint8_t *buf, size_t n)
 
 void ids_uuid(char out[37])
 {
-    uuid_t u;
+    uuid_t u = {0};
 
     if (ids_seeded_fill(u, sizeof u)) {
         /* Stamp version 4 and the RFC 4122 variant so seeded ids still parse as

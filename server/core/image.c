@@ -3,12 +3,12 @@
  * Request threads call these on untrusted uploads, concurrently, so nothing here
  * has global state: each call owns its libpng/libjpeg objects, its memory reader
  * and its jump buffer. Both libraries report errors by longjmp. To keep that
- * sound, each decode is split in two: an outer function owns a "job" struct that
- * records every resource, and an inner *_run function calls setjmp and does the
- * library work, storing whatever it acquires into the job as it goes. A longjmp
- * only ever unwinds the inner function, so no local variable of a function that
- * called setjmp is read afterwards, and the outer function frees the job on its
- * single exit path whatever happened.
+ * sound, each decode is split in three: an outer *_process function owns a "job"
+ * struct that records every resource, a *_run function does nothing but call
+ * setjmp, and a *_work function does the library work, storing whatever it
+ * acquires into the job as it goes. A longjmp only ever unwinds *_work, so no
+ * local variable of a function that called setjmp is read afterwards, and the
+ * outer function frees the job on its single exit path whatever happened.
  *
  * Invariants: nothing is allocated for pixels before the dimensions have been
  * checked against max_pixels; truncated input is an error (never gray-filled
@@ -154,11 +154,14 @@ static int image_png_work(image_png_job *job)
     png_uint_32 dim_limit = PNG_UINT_31_MAX;
     size_t bytes, rowbytes;
 
-    /* Let libpng reject oversized IHDRs itself, before it sizes any row buffer. */
-    if (decode && max_pixels != 0 && max_pixels < dim_limit)
-        dim_limit = (png_uint_32)max_pixels;
-    if (decode && max_pixels == 0)
-        dim_limit = (png_uint_32)IMAGE_DEFAULT_MAX_PIXELS;
+    /* No side of an acceptable image can exceed the pixel cap, so libpng may
+     * reject an oversized IHDR itself, before it sizes any row buffer. A probe
+     * reports whatever the format allows. */
+    if (decode) {
+        size_t cap = max_pixels != 0 ? max_pixels : IMAGE_DEFAULT_MAX_PIXELS;
+        if (cap < dim_limit)
+            dim_limit = (png_uint_32)cap;
+    }
     png_set_user_limits(png, dim_limit, dim_limit);
     png_set_chunk_malloc_max(png, IMAGE_PNG_CHUNK_MALLOC_MAX);
     /* Colour management, text and metadata are not used: skipping every chunk
@@ -177,6 +180,7 @@ static int image_png_work(image_png_job *job)
     if (!decode)
         return 0;
 
+    /* Checked for the worst case (RGBA) before any transform is chosen. */
     if (image_check_size(width, height, 4, max_pixels, &bytes) != 0)
         return -1;
     if (color_type == PNG_COLOR_TYPE_PALETTE)
@@ -353,6 +357,18 @@ static int image_jpeg_work(image_jpeg_job *job)
     cinfo->progress = &job->progress;
     jpeg_mem_src(cinfo, job->data, (unsigned long)job->len);
     (void)jpeg_read_header(cinfo, TRUE);
+    /* Only colour spaces that decode to RGB count as images, so a successful
+     * probe promises a decodable file (pixel cap aside). */
+    switch (cinfo->jpeg_color_space) {
+    case JCS_GRAYSCALE:
+    case JCS_YCbCr:
+    case JCS_RGB:
+    case JCS_CMYK:
+    case JCS_YCCK:
+        break;
+    default:
+        return -1;
+    }
     job->width = (int)cinfo->image_width;
     job->height = (int)cinfo->image_height;
     job->channels = cinfo->num_components;

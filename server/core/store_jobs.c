@@ -276,3 +276,16 @@ out:
     free(rows);
     return touched;
 }
+
+st_result store_jobs_counts(void (*cb)(const char *type, const char *state, int64_t n, void *), void *arg)
+{
+    sqlite3_stmt *st = db_stmt("SELECT type, state, COUNT(*) FROM jobs GROUP BY type, state ORDER BY type, state");
+    if (!st)
+        return ST_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+           sqlite3_column_int64(st, 2), arg);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : db_result(rc);
+}

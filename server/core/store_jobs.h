@@ -42,6 +42,8 @@ st_result store_jobs_state(const char *id, char state_out[16]);
 st_result store_jobs_next_due(int64_t *run_at);
 /* Lists jobs newest first (workspace_id NULL = all), calling cb for each row. */
 st_result store_jobs_list(const char *workspace_id, int limit, void (*cb)(const job_row *, void *), void *arg);
+/* Calls cb with the number of jobs per (type, state). */
+st_result store_jobs_counts(void (*cb)(const char *type, const char *state, int64_t n, void *), void *arg);
 /* At start-up: rows left running by a crash. Jobs whose type is resumable (per
  * the callback) and that have been claimed fewer than max_attempts times are
  * resumed (they stay running and are claimed again); the others fail with a

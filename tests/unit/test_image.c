@@ -549,6 +549,14 @@ static void test_jpeg(void)
     image_free(&px);
     free(jpg);
 
+    /* Two components: a legal JPEG stream with no RGB meaning. */
+    fprintf(stderr, "  jpeg 2-component\n");
+    jpg = test_jpeg_make(W, H, 2, JCS_UNKNOWN, cmyk, 0, &jpg_len);
+    CHECK_EQ_INT(image_probe(jpg, jpg_len, &info), -1);
+    CHECK_EQ_INT(image_decode(jpg, jpg_len, 0, &px), -1);
+    CHECK(px.rgb == NULL);
+    free(jpg);
+
     fprintf(stderr, "  jpeg cmyk\n");
     jpg = test_jpeg_make(W, H, 4, JCS_CMYK, cmyk, 0, &jpg_len);
     CHECK_EQ_INT(image_probe(jpg, jpg_len, &info), 0);
