@@ -72,20 +72,28 @@ static int secret_name(const char *k)
     return 0;
 }
 
-static void redact(json_t *v)
+/* Replaces secret-looking members; inside a secret-named container (e.g. "keys")
+ * every scalar is a secret, but the structure is kept for readability. */
+static void redact(json_t *v, int all)
 {
     const char *k;
     json_t *child;
     size_t i;
     if (json_is_object(v)) {
         json_object_foreach(v, k, child) {
-            if (secret_name(k) && !json_is_null(child))
+            int secret = all || secret_name(k);
+            if (json_is_object(child) || json_is_array(child))
+                redact(child, secret);
+            else if (secret && !json_is_null(child))
                 json_object_set_new(v, k, json_string("[redacted]"));
-            else
-                redact(child);
         }
     } else if (json_is_array(v)) {
-        json_array_foreach(v, i, child) redact(child);
+        json_array_foreach(v, i, child) {
+            if (json_is_object(child) || json_is_array(child))
+                redact(child, all);
+            else if (all && !json_is_null(child))
+                json_array_set_new(v, i, json_string("[redacted]"));
+        }
     }
 }
 
@@ -98,7 +106,7 @@ static json_t *body_value(const void *body, size_t len, int is_json)
     json_t *v = is_json && len <= g_body_cap ? json_loadb(body, len, JSON_DECODE_ANY, NULL) : NULL;
     if (!v)
         return json_pack("{s:I,s:b}", "bytes", (json_int_t)len, "omitted", 1);
-    redact(v);
+    redact(v, 0);
     return v;
 }
 

@@ -8,8 +8,10 @@
  *
  * Settling (clock advance, tests): a caller bumps `requested` and waits until a
  * pass that started after its request found nothing due (`completed`).
- * `epoch` changes when a snapshot restore or reset replaces the store; a step
- * running across that point has its outcome dropped, since its row is gone.
+ * Store replacement (snapshot restore, reset) takes `g_step_lock`, which the
+ * worker holds for each step and its bookkeeping, so a step never writes into a
+ * freshly restored store; `epoch` then tells the worker to drop the job it had
+ * claimed from the old store.
  */
 #include "worker.h"
 #include "clock.h"
@@ -32,6 +34,7 @@ static int g_started;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t g_settled = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t g_step_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_stop;
 static int g_poked;
 static uint64_t g_requested, g_completed, g_epoch;
@@ -64,13 +67,16 @@ void worker_wake(void)
     pthread_mutex_unlock(&g_lock);
 }
 
-void worker_store_replaced(void)
+void worker_replace_begin(void) { pthread_mutex_lock(&g_step_lock); }
+
+void worker_replace_end(void)
 {
     pthread_mutex_lock(&g_lock);
     g_epoch++;
     g_poked = 1;
     pthread_cond_signal(&g_wake);
     pthread_mutex_unlock(&g_lock);
+    pthread_mutex_unlock(&g_step_lock);
 }
 
 static uint64_t current_epoch(void)
@@ -106,35 +112,34 @@ static void run_job(job_row *job, uint64_t epoch)
     }
     job_ctx ctx = {.job_id = job->id, .workspace_id = job->workspace_id, .payload = payload,
                    .progress = job->progress, .total = job->total, .attempts = job->attempts};
-    for (;;) {
+    for (int done = 0; !done;) {
         ctx.delay_ms = 0;
         ctx.result = NULL;
         ctx.error[0] = 0;
-        step_outcome out = type->step(&ctx);
+        pthread_mutex_lock(&g_step_lock);
         if (current_epoch() != epoch) {
-            json_decref(ctx.result);
-            break;
+            pthread_mutex_unlock(&g_step_lock);
+            break; /* the store was replaced since the claim */
         }
+        step_outcome out = type->step(&ctx);
         char state[16] = "";
         if (store_jobs_state(job->id, state) != ST_OK || strcmp(state, "running") != 0) {
-            json_decref(ctx.result); /* cancelled or gone while the step ran */
-            break;
-        }
-        if (out == STEP_CONTINUE) {
+            done = 1; /* cancelled or gone while the step ran */
+        } else if (out == STEP_CONTINUE) {
             store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);
-            continue;
-        }
-        if (out == STEP_WAIT) {
+        } else if (out == STEP_WAIT) {
             store_jobs_progress(job->id, ctx.progress, ctx.total, clock_now_ms() + ctx.delay_ms);
-            break;
+            done = 1;
+        } else {
+            store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);
+            if (out == STEP_DONE)
+                finish(job, "succeeded", ctx.result, NULL);
+            else
+                finish(job, "failed", NULL, ctx.error[0] ? ctx.error : "job failed");
+            done = 1;
         }
-        store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);
-        if (out == STEP_DONE)
-            finish(job, "succeeded", ctx.result, NULL);
-        else
-            finish(job, "failed", NULL, ctx.error[0] ? ctx.error : "job failed");
+        pthread_mutex_unlock(&g_step_lock);
         json_decref(ctx.result);
-        break;
     }
     json_decref(payload);
 }

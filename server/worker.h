@@ -48,6 +48,10 @@ void worker_wake(void);
 /* Returns when no job is due at the current virtual time and the worker is idle;
  * 0 on success, -1 on timeout. */
 int worker_settle(int timeout_ms);
-/* Makes the worker drop the job it runs (the store was replaced underneath). */
-void worker_store_replaced(void);
+/* Brackets a wholesale replacement of the store (snapshot restore, reset):
+ * begin waits for the job step in progress to finish and holds further steps;
+ * end makes the worker drop the job it had claimed (its row may be gone) and
+ * lets it continue. No job step ever runs across a replacement. */
+void worker_replace_begin(void);
+void worker_replace_end(void);
 #endif

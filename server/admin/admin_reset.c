@@ -7,9 +7,10 @@
 int admin_reset(vs_request *req, vs_response *res)
 {
     (void)req;
+    worker_replace_begin();
     st_result r = store_baseline_restore();
+    worker_replace_end();
     if (r != ST_OK)
         return vs_fail_store(res, r, "Baseline");
-    worker_store_replaced();
     return vs_reply_empty(res, 204);
 }

@@ -74,12 +74,13 @@ int admin_snapshots_restore(vs_request *req, vs_response *res)
     const char *name = vs_param(req, "name");
     if (check_name(name, res))
         return -1;
+    worker_replace_begin();
     st_result r = store_snapshots_restore(name);
+    worker_replace_end();
     if (r == ST_NOT_FOUND)
         return vs_fail(res, 404, "not_found", "Snapshot '%s' not found", name);
     if (r != ST_OK)
         return vs_fail_store(res, r, "Snapshot");
-    worker_store_replaced();
     return vs_reply_empty(res, 204);
 }
 
