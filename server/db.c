@@ -27,6 +27,7 @@ typedef struct {
 
 typedef struct {
     sqlite3 *db;
+    int depth; /* open db_begin() levels: 1 = BEGIN IMMEDIATE, deeper = savepoints */
     stmt_slot slots[STMT_CACHE_SLOTS];
 } thread_conn;
 
@@ -229,21 +230,58 @@ static st_result exec_simple(const char *sql)
     return db_result(rc);
 }
 
-st_result db_begin(void) { return exec_simple("BEGIN IMMEDIATE"); }
+/* Nested begins become savepoints, so a store function that writes several rows
+ * can run on its own or inside a caller's larger transaction unchanged. */
+st_result db_begin(void)
+{
+    thread_conn *tc = conn_get();
+    if (!tc)
+        return ST_ERROR;
+    char sql[32];
+    if (tc->depth == 0)
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+    else
+        snprintf(sql, sizeof sql, "SAVEPOINT vs%d", tc->depth);
+    st_result r = exec_simple(sql);
+    if (r == ST_OK)
+        tc->depth++;
+    return r;
+}
 
 st_result db_commit(void)
 {
-    st_result r = exec_simple("COMMIT");
-    if (r != ST_OK)
+    thread_conn *tc = conn_get();
+    if (!tc || tc->depth == 0)
+        return ST_ERROR;
+    char sql[32];
+    if (tc->depth == 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        snprintf(sql, sizeof sql, "RELEASE vs%d", tc->depth - 1);
+    st_result r = exec_simple(sql);
+    if (r != ST_OK) {
         db_rollback();
-    return r;
+        return r;
+    }
+    tc->depth--;
+    return ST_OK;
 }
 
 void db_rollback(void)
 {
-    sqlite3 *db = db_conn();
-    if (db && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    thread_conn *tc = conn_get();
+    if (!tc)
+        return;
+    if (tc->depth <= 1) {
+        if (!sqlite3_get_autocommit(tc->db))
+            sqlite3_exec(tc->db, "ROLLBACK", NULL, NULL, NULL);
+        tc->depth = 0;
+        return;
+    }
+    char sql[64];
+    tc->depth--;
+    snprintf(sql, sizeof sql, "ROLLBACK TO vs%d; RELEASE vs%d", tc->depth, tc->depth);
+    sqlite3_exec(tc->db, sql, NULL, NULL, NULL);
 }
 
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s)

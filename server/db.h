@@ -28,7 +28,9 @@ void db_thread_close(void);
  * must be a string literal (its address is the cache key). */
 sqlite3_stmt *db_stmt(const char *sql);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK on this thread's connection. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK on this thread's connection. Inside an
+ * open transaction they nest as savepoints (commit releases, rollback undoes
+ * only the inner level). */
 st_result db_begin(void);
 st_result db_commit(void);
 void db_rollback(void);

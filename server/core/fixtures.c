@@ -3,8 +3,8 @@
  * The manifest schema is documented in fixtures/README.md. The directory comes
  * from the command line (an operator's choice, never a request); image file names
  * in the manifest are checked to be plain names before they are joined to it.
- * Everything after the workspace row is written in one transaction, so a bad
- * manifest leaves no half-seeded data behind (the workspace itself is removed).
+ * Everything is written in one transaction, so a bad manifest or a crash leaves
+ * no half-seeded data behind.
  * Runs on the main thread at start-up (and never again: reset restores the
  * baseline captured after seeding).
  */
@@ -181,17 +181,14 @@ int fixtures_load(const char *dir, ws_row *ws_out, ws_keys *keys_out)
         rc = 0; /* already seeded in this store */
         goto out;
     }
-    if (store_workspaces_create(*str(w, "name") ? str(w, "name") : "demo", str(w, "id"), &keys, ws_out, keys_out) !=
-        ST_OK) {
-        log_error("fixtures", "cannot create the demo workspace (keys or id taken?)");
-        goto out;
-    }
+    /* One transaction: a crash or a bad manifest never leaves a half-seeded store. */
     if (db_begin() != ST_OK)
         goto out;
-    if (load_datasets(dir, json_object_get(m, "datasets"), ws_out->id) != 0) {
+    if (store_workspaces_create(*str(w, "name") ? str(w, "name") : "demo", str(w, "id"), &keys, ws_out, keys_out) !=
+            ST_OK ||
+        load_datasets(dir, json_object_get(m, "datasets"), ws_out->id) != 0) {
+        log_error("fixtures", "cannot load the demo workspace from %s", path);
         db_rollback();
-        char job[37];
-        store_workspaces_delete(ws_out->id, job);
         goto out;
     }
     if (db_commit() != ST_OK)
