@@ -9,6 +9,7 @@
 #ifndef VS_DB_H
 #define VS_DB_H
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "core/store.h"
 
@@ -45,6 +46,11 @@ st_result db_result(int rc);
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Runs a statement that returns no rows; resets it. */
 st_result db_exec_stmt(sqlite3_stmt *st);
+/* Copies a text column into out (cap bytes, always NUL-terminated; "" for NULL). */
+void db_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap);
+/* Steps a single-row query: ST_OK with a row ready, ST_NOT_FOUND when there is
+ * none, else the mapped error. The caller reads the row, then resets. */
+st_result db_step_row(sqlite3_stmt *st);
 /* Column as malloc'd string, NULL for SQL NULL. */
 char *db_col_strdup(sqlite3_stmt *st, int col);
 #endif

@@ -59,16 +59,22 @@ static const char *opt(const char *name)
     return "";
 }
 
+/* VISIONSTACK_<NAME>, upper case, '-' as '_'. */
+static void env_name(const char *flag, char *out, size_t cap)
+{
+    size_t k = (size_t)snprintf(out, cap, "VISIONSTACK_");
+    for (const char *p = flag; *p && k + 1 < cap; p++)
+        out[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+    out[k] = 0;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out, "usage: visionstack [--flag value]...\n\n"
                  "An offline stand-in for cloud annotation and VLM platforms (Vi, Pictograph, Ximilar, Labelbox).\n\n");
     for (size_t i = 0; i < NOPTIONS; i++) {
         char env[64];
-        size_t k = snprintf(env, sizeof env, "VISIONSTACK_");
-        for (const char *p = options[i].name; *p && k + 1 < sizeof env; p++)
-            env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-        env[k] = 0;
+        env_name(options[i].name, env, sizeof env);
         fprintf(out, "  --%-16s %s\n  %-18s env %s, default '%s'\n", options[i].name, options[i].help, "", env,
                 options[i].def);
     }
@@ -79,10 +85,7 @@ static void load_env(void)
 {
     for (size_t i = 0; i < NOPTIONS; i++) {
         char env[64];
-        size_t k = snprintf(env, sizeof env, "VISIONSTACK_");
-        for (const char *p = options[i].name; *p && k + 1 < sizeof env; p++)
-            env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-        env[k] = 0;
+        env_name(options[i].name, env, sizeof env);
         const char *v = getenv(env);
         if (v)
             options[i].value = v;

@@ -11,27 +11,21 @@
     "id, workspace_id, dataset_id, directory, filename, blob_sha256, mime, width, height, size, status,"   \
     " COALESCE(split,''), created_at, updated_at"
 
-static void text(sqlite3_stmt *st, int col, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
-}
-
 static void read_row(sqlite3_stmt *st, asset_row *a)
 {
     memset(a, 0, sizeof *a);
-    text(st, 0, a->id, sizeof a->id);
-    text(st, 1, a->workspace_id, sizeof a->workspace_id);
-    text(st, 2, a->dataset_id, sizeof a->dataset_id);
-    text(st, 3, a->directory, sizeof a->directory);
-    text(st, 4, a->filename, sizeof a->filename);
-    text(st, 5, a->blob_sha256, sizeof a->blob_sha256);
-    text(st, 6, a->mime, sizeof a->mime);
+    db_col_copy(st, 0, a->id, sizeof a->id);
+    db_col_copy(st, 1, a->workspace_id, sizeof a->workspace_id);
+    db_col_copy(st, 2, a->dataset_id, sizeof a->dataset_id);
+    db_col_copy(st, 3, a->directory, sizeof a->directory);
+    db_col_copy(st, 4, a->filename, sizeof a->filename);
+    db_col_copy(st, 5, a->blob_sha256, sizeof a->blob_sha256);
+    db_col_copy(st, 6, a->mime, sizeof a->mime);
     a->width = sqlite3_column_int(st, 7);
     a->height = sqlite3_column_int(st, 8);
     a->size = sqlite3_column_int64(st, 9);
-    text(st, 10, a->status, sizeof a->status);
-    text(st, 11, a->split, sizeof a->split);
+    db_col_copy(st, 10, a->status, sizeof a->status);
+    db_col_copy(st, 11, a->split, sizeof a->split);
     a->created_at = sqlite3_column_int64(st, 12);
     a->updated_at = sqlite3_column_int64(st, 13);
 }
@@ -73,9 +67,8 @@ st_result store_assets_get(const char *workspace_id, const char *id, asset_row *
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
         read_row(st, out);
     sqlite3_reset(st);
     return r;

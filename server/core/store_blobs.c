@@ -38,9 +38,8 @@ st_result store_blobs_info(const char *sha256, blob_info *info)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW) {
+    st_result r = db_step_row(st);
+    if (r == ST_OK) {
         snprintf(info->sha256, sizeof info->sha256, "%s", sha256);
         info->size = sqlite3_column_int64(st, 0);
         info->crc32c = (uint32_t)sqlite3_column_int64(st, 1);
@@ -56,9 +55,8 @@ static st_result rowid_of(const char *sha256, sqlite3_int64 *rowid)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
         *rowid = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return r;

@@ -40,9 +40,8 @@ static void read_row(sqlite3_stmt *st, dataset_row *d)
 
 static st_result get_one(sqlite3_stmt *st, dataset_row *out)
 {
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW && out)
+    st_result r = db_step_row(st);
+    if (r == ST_OK && out)
         read_row(st, out);
     sqlite3_reset(st);
     return r;

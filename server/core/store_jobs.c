@@ -37,21 +37,15 @@ void job_row_free(job_row *j)
     j->payload = j->result = j->error = NULL;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
-}
-
 #define JOB_COLUMNS "id, workspace_id, type, state, payload, result, error, progress, total, attempts, run_at, created_at, updated_at"
 
 static void read_row(sqlite3_stmt *st, job_row *j)
 {
     memset(j, 0, sizeof *j);
-    copy_col(st, 0, j->id, sizeof j->id);
-    copy_col(st, 1, j->workspace_id, sizeof j->workspace_id);
-    copy_col(st, 2, j->type, sizeof j->type);
-    copy_col(st, 3, j->state, sizeof j->state);
+    db_col_copy(st, 0, j->id, sizeof j->id);
+    db_col_copy(st, 1, j->workspace_id, sizeof j->workspace_id);
+    db_col_copy(st, 2, j->type, sizeof j->type);
+    db_col_copy(st, 3, j->state, sizeof j->state);
     j->payload = db_col_strdup(st, 4);
     j->result = db_col_strdup(st, 5);
     j->error = db_col_strdup(st, 6);
@@ -93,11 +87,10 @@ st_result store_jobs_claim_due(int64_t now, job_row *out)
         return ST_ERROR;
     }
     sqlite3_bind_int64(st, 1, now);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
+    if ((r = db_step_row(st)) != ST_OK) {
         sqlite3_reset(st);
         db_rollback();
-        return rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+        return r;
     }
     read_row(st, out);
     sqlite3_reset(st);
@@ -129,10 +122,9 @@ st_result store_jobs_state(const char *id, char state_out[16])
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
-        copy_col(st, 0, state_out, 16);
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
+        db_col_copy(st, 0, state_out, 16);
     sqlite3_reset(st);
     return r;
 }
@@ -181,9 +173,8 @@ st_result store_jobs_get(const char *id, const char *workspace_id, job_row *out)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     db_bind_text(st, 2, workspace_id);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
         read_row(st, out);
     sqlite3_reset(st);
     return r;
@@ -245,7 +236,7 @@ int store_jobs_recover(int (*resumable)(const char *type), int max_attempts)
                 goto out;
             rows = grown;
         }
-        copy_col(st, 0, rows[n].id, sizeof rows[n].id);
+        db_col_copy(st, 0, rows[n].id, sizeof rows[n].id);
         int attempts = sqlite3_column_int(st, 2);
         rows[n].attempts = attempts;
         rows[n].resume = resumable((const char *)sqlite3_column_text(st, 1)) && attempts < max_attempts;

@@ -15,30 +15,24 @@
     " COALESCE(expected_size,-1), expected_crc32c, COALESCE(expected_md5,''), COALESCE(blob_sha256,''),"     \
     " COALESCE(check_result,''), purpose, owner_ref, expires_at, COALESCE(completed_at,0), created_at"
 
-static void text(sqlite3_stmt *st, int col, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
-}
-
 static void read_row(sqlite3_stmt *st, transfer_row *t)
 {
     memset(t, 0, sizeof *t);
-    text(st, 0, t->token, sizeof t->token);
-    text(st, 1, t->workspace_id, sizeof t->workspace_id);
-    text(st, 2, t->dialect, sizeof t->dialect);
-    text(st, 3, t->direction, sizeof t->direction);
-    text(st, 4, t->filename, sizeof t->filename);
-    text(st, 5, t->content_type, sizeof t->content_type);
+    db_col_copy(st, 0, t->token, sizeof t->token);
+    db_col_copy(st, 1, t->workspace_id, sizeof t->workspace_id);
+    db_col_copy(st, 2, t->dialect, sizeof t->dialect);
+    db_col_copy(st, 3, t->direction, sizeof t->direction);
+    db_col_copy(st, 4, t->filename, sizeof t->filename);
+    db_col_copy(st, 5, t->content_type, sizeof t->content_type);
     t->max_bytes = sqlite3_column_int64(st, 6);
     t->expected_size = sqlite3_column_int64(st, 7);
     t->has_crc32c = sqlite3_column_type(st, 8) != SQLITE_NULL;
     t->expected_crc32c = (uint32_t)sqlite3_column_int64(st, 8);
-    text(st, 9, t->expected_md5, sizeof t->expected_md5);
-    text(st, 10, t->blob_sha256, sizeof t->blob_sha256);
-    text(st, 11, t->check_result, sizeof t->check_result);
-    text(st, 12, t->purpose, sizeof t->purpose);
-    text(st, 13, t->owner_ref, sizeof t->owner_ref);
+    db_col_copy(st, 9, t->expected_md5, sizeof t->expected_md5);
+    db_col_copy(st, 10, t->blob_sha256, sizeof t->blob_sha256);
+    db_col_copy(st, 11, t->check_result, sizeof t->check_result);
+    db_col_copy(st, 12, t->purpose, sizeof t->purpose);
+    db_col_copy(st, 13, t->owner_ref, sizeof t->owner_ref);
     t->expires_at = sqlite3_column_int64(st, 14);
     t->completed_at = sqlite3_column_int64(st, 15);
     t->created_at = sqlite3_column_int64(st, 16);
@@ -85,9 +79,8 @@ st_result store_transfers_get(const char *dialect, const char *token, transfer_r
         return ST_ERROR;
     sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, dialect, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
         read_row(st, out);
     sqlite3_reset(st);
     return r;

@@ -134,12 +134,12 @@ st_result store_workspaces_get(const char *id, ws_row *out, ws_keys *keys_out)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
         read_ws(st, out);
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    if (r != ST_OK)
+        return r;
     return keys_out ? read_keys(id, keys_out) : ST_OK;
 }
 
@@ -247,9 +247,8 @@ st_result store_keys_lookup(const char *dialect, const char *secret, char ws_out
         return ST_ERROR;
     sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, dialect, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW) {
+    st_result r = db_step_row(st);
+    if (r == ST_OK) {
         snprintf(ws_out, 37, "%s", (const char *)sqlite3_column_text(st, 0));
         const unsigned char *org = sqlite3_column_text(st, 1);
         snprintf(org_out, VS_ORG_LEN, "%s", org ? (const char *)org : "");
