@@ -13,7 +13,8 @@
 #
 # A failing build stops at once. A failing test step is recorded and the remaining steps
 # still run, so one run shows every failure; the exit status is 1 if anything failed.
-# The last line is a plain "N passed, N failed, N skipped" count over unit + API tests.
+# The last line is a plain "tests: N passed, N failed, N skipped" count over the unit and
+# API tests of both builds.
 #
 # Knobs: FUZZ_SECONDS=0 skips the fuzzers. PYTEST_ARGS adds pytest arguments (e.g. -x,
 # -k name). The tree stays clean: no .pytest_cache, no __pycache__, results go to build dirs.
@@ -60,20 +61,25 @@ step() {
   fi
 }
 
-# build_dir DIR [MESON SETUP OPTIONS...]: configure (or reconfigure) and build; fatal.
+# build_dir DIR [MESON SETUP OPTIONS...]: configure (or reconfigure) and build. A failed
+# build is fatal: the tests after it would only test a stale binary, so the summary is
+# printed and the script exits 1.
 build_dir() {
   dir=$1; shift
   banner "build $dir $*"
   t0=$(date +%s)
   if [ -f "$dir/build.ninja" ]; then
-    meson setup --reconfigure "$dir" "$@"
+    set -- --reconfigure "$@"
   elif [ -d "$dir/meson-private" ]; then
-    meson setup --wipe "$dir" "$@"
-  else
-    meson setup "$dir" "$@"
+    set -- --wipe "$@"
   fi
-  ninja -C "$dir"
-  record ok "$t0" "build $dir"
+  if meson setup "$@" "$dir" && ninja -C "$dir"; then
+    record ok "$t0" "build $dir"
+  else
+    echo "!! build of $dir failed"
+    record FAIL "$t0" "build $dir"
+    finish
+  fi
 }
 
 unit_tests() {  # unit_tests DIR
@@ -102,7 +108,42 @@ api_tests() {  # api_tests DIR — runs tests/api against DIR/visionstack
   }
 }
 
+# --- summary ---------------------------------------------------------------------
+finish() {
+  banner "summary"
+  printf '%s' "$RESULTS" | while IFS='	' read -r st secs name; do
+    [ -n "$name" ] && printf '  %-5s %6s  %s\n' "$st" "$secs" "$name"
+  done
+  echo "total runtime: $(( $(date +%s) - START ))s"
+  # One plain count over every unit and API test that ran, in both builds.
+  "$PY" - build build-asan <<'EOF'
+import json, os, sys
+import xml.etree.ElementTree as ET
+p = f = s = 0
+for d in sys.argv[1:]:
+    log = os.path.join(d, "meson-logs", "testlog.json")
+    if os.path.exists(log):
+        for line in open(log):
+            r = json.loads(line).get("result", "")
+            if r in ("OK", "EXPECTEDFAIL"): p += 1
+            elif r == "SKIP": s += 1
+            else: f += 1
+    junit = os.path.join(d, "pytest-api.xml")
+    if os.path.exists(junit):
+        for tc in ET.parse(junit).getroot().iter("testcase"):
+            kinds = {c.tag for c in tc}
+            if kinds & {"failure", "error"}: f += 1
+            elif "skipped" in kinds: s += 1
+            else: p += 1
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+EOF
+  exit "$FAILED"
+}
+
 # ---------------------------------------------------------------------------
+# Results of an earlier run must not be counted in this run's summary.
+rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+  build/pytest-api.xml build-asan/pytest-api.xml
 banner "setup (scripts/setup.sh)"
 t0=$(date +%s)
 ./scripts/setup.sh
@@ -193,32 +234,4 @@ else
   step "fuzzers (clang libFuzzer, ${FUZZ_SECONDS}s each)" fuzz_all
 fi
 
-# --- summary ---------------------------------------------------------------------
-banner "summary"
-printf '%s' "$RESULTS" | while IFS='	' read -r st secs name; do
-  [ -n "$name" ] && printf '  %-5s %6s  %s\n' "$st" "$secs" "$name"
-done
-echo "total runtime: $(( $(date +%s) - START ))s"
-# Counts over every unit and API test that ran in both builds.
-"$PY" - build build-asan <<'EOF'
-import json, os, sys
-import xml.etree.ElementTree as ET
-p = f = s = 0
-for d in sys.argv[1:]:
-    log = os.path.join(d, "meson-logs", "testlog.json")
-    if os.path.exists(log):
-        for line in open(log):
-            r = json.loads(line).get("result", "")
-            if r in ("OK", "EXPECTEDFAIL"): p += 1
-            elif r == "SKIP": s += 1
-            else: f += 1
-    junit = os.path.join(d, "pytest-api.xml")
-    if os.path.exists(junit):
-        for tc in ET.parse(junit).getroot().iter("testcase"):
-            kinds = {c.tag for c in tc}
-            if kinds & {"failure", "error"}: f += 1
-            elif "skipped" in kinds: s += 1
-            else: p += 1
-print(f"test.sh: {p} passed, {f} failed, {s} skipped")
-EOF
-exit "$FAILED"
+finish

@@ -6,6 +6,10 @@
  * crash: it simply continues with whatever rows remain. */
 #include "job_types.h"
 #include "core/store_workspaces.h"
+#include "dialects/vi/vi_routes.h"
+#include "dialects/ximilar/xim_jobs.h"
+#include "dialects/labelbox/labelbox.h"
+#include "dialects/pictograph/pg_batch_job.h"
 
 #include <stdio.h>
 
@@ -37,7 +41,19 @@ static step_outcome purge_step(job_ctx *ctx)
 }
 
 static const job_type types[] = {
-    {"workspace.purge", 1, purge_step},
+    {"workspace.purge", 1, purge_step, 1000}, /* a half-purged workspace must not stay */
+    /* vi: asset ingestion sessions, annotation import sessions, exports */
+    {"vi.asset_ingest", 1, vi_asset_ingest_step, 0},
+    {"vi.annotation_import", 1, vi_import_step, 0},
+    {"vi.export", 1, vi_export_step, 0},
+    /* ximilar: VLM and recognition trainings */
+    {XIM_JOB_VLM_TRAIN, 1, xim_train_step, 0},
+    {XIM_JOB_RECOGNITION_TRAIN, 1, xim_rtrain_step, 0},
+    /* labelbox: data-row ingestion, annotation imports */
+    {"labelbox.ingest", 1, lb_ingest_step, 0},
+    {"labelbox.import", 1, lb_import_step, 0},
+    /* pictograph: auto-annotate batches */
+    {PG_BATCH_JOB_TYPE, 1, pg_batch_step, 0},
 };
 
 const job_type *job_types_table(size_t *n)

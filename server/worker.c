@@ -53,10 +53,22 @@ const job_type *worker_find_type(const char *name)
     return NULL;
 }
 
-static int type_resumable(const char *name)
+/* How many claims a job of this type may have had and still resume after a
+ * crash; 0 = never resume. */
+static int type_resume_limit(const char *name)
 {
     const job_type *t = worker_find_type(name);
-    return t && t->resumable;
+    if (!t || !t->resumable)
+        return 0;
+    return t->max_attempts > 0 ? t->max_attempts : MAX_RECOVERIES;
+}
+
+static int stopping(void)
+{
+    pthread_mutex_lock(&g_lock);
+    int stop = g_stop;
+    pthread_mutex_unlock(&g_lock);
+    return stop;
 }
 
 void worker_wake(void)
@@ -116,6 +128,10 @@ static void run_job(job_row *job, uint64_t epoch)
         ctx.delay_ms = 0;
         ctx.result = NULL;
         ctx.error[0] = 0;
+        if (stopping()) {
+            store_jobs_release(job->id);
+            break;
+        }
         pthread_mutex_lock(&g_step_lock);
         if (current_epoch() != epoch) {
             pthread_mutex_unlock(&g_step_lock);
@@ -205,7 +221,7 @@ static void *worker_main(void *arg)
 
 int worker_start(void)
 {
-    int n = store_jobs_recover(type_resumable, MAX_RECOVERIES);
+    int n = store_jobs_recover(type_resume_limit);
     if (n < 0)
         return -1;
     if (n > 0)

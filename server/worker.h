@@ -35,6 +35,7 @@ typedef struct {
     const char *name;
     int resumable;            /* may run again after a crash (steps idempotent) */
     step_outcome (*step)(job_ctx *ctx);
+    int max_attempts;         /* crash resumptions allowed; 0 = the default (3) */
 } job_type;
 
 /* Registers the job type table (static storage). Call before worker_start. */
@@ -42,6 +43,9 @@ void worker_set_types(const job_type *types, size_t n);
 const job_type *worker_find_type(const char *name);
 /* Recovers jobs left running by a crash, then starts the worker thread. */
 int worker_start(void);
+/* Stops between two steps: a job in progress stays running, its claim is
+ * released (a clean stop is not a failed attempt), and it resumes at the next
+ * start. */
 void worker_stop(void);
 /* Tells the worker that jobs or time changed. */
 void worker_wake(void);

@@ -216,7 +216,7 @@ st_result store_jobs_list(const char *workspace_id, int limit, void (*cb)(const 
     return rc == SQLITE_DONE ? ST_OK : db_result(rc);
 }
 
-int store_jobs_recover(int (*resumable)(const char *type), int max_attempts)
+int store_jobs_recover(int (*limit)(const char *type))
 {
     sqlite3_stmt *st = db_stmt("SELECT id, type, attempts FROM jobs WHERE state='running'");
     if (!st)
@@ -239,7 +239,7 @@ int store_jobs_recover(int (*resumable)(const char *type), int max_attempts)
         db_col_copy(st, 0, rows[n].id, sizeof rows[n].id);
         int attempts = sqlite3_column_int(st, 2);
         rows[n].attempts = attempts;
-        rows[n].resume = resumable((const char *)sqlite3_column_text(st, 1)) && attempts < max_attempts;
+        rows[n].resume = attempts < limit((const char *)sqlite3_column_text(st, 1));
         n++;
     }
     sqlite3_reset(st);
@@ -279,4 +279,13 @@ st_result store_jobs_counts(void (*cb)(const char *type, const char *state, int6
            sqlite3_column_int64(st, 2), arg);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : db_result(rc);
+}
+
+st_result store_jobs_release(const char *id)
+{
+    sqlite3_stmt *st = db_stmt("UPDATE jobs SET attempts=MAX(attempts-1, 0) WHERE id=?1 AND state='running'");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    return db_exec_stmt(st);
 }

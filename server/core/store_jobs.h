@@ -44,9 +44,11 @@ st_result store_jobs_next_due(int64_t *run_at);
 st_result store_jobs_list(const char *workspace_id, int limit, void (*cb)(const job_row *, void *), void *arg);
 /* Calls cb with the number of jobs per (type, state). */
 st_result store_jobs_counts(void (*cb)(const char *type, const char *state, int64_t n, void *), void *arg);
-/* At start-up: rows left running by a crash. Jobs whose type is resumable (per
- * the callback) and that have been claimed fewer than max_attempts times are
- * resumed (they stay running and are claimed again); the others fail with a
- * reason. Returns the number of rows touched, or -1. */
-int store_jobs_recover(int (*resumable)(const char *type), int max_attempts);
+/* At start-up: rows left running by a crash. A job that has been claimed fewer
+ * times than limit(type) is resumed (it stays running, attempts+1); the others
+ * (limit 0 = not resumable) fail with a reason. Returns rows touched, or -1. */
+int store_jobs_recover(int (*limit)(const char *type));
+/* Undoes the attempt count of a running job the worker let go of at a clean
+ * shutdown, so that resuming it at the next start is not counted as a retry. */
+st_result store_jobs_release(const char *id);
 #endif

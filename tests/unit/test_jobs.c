@@ -34,8 +34,8 @@ static step_outcome fail_step(job_ctx *ctx)
 }
 
 static const job_type types[] = {
-    {"test.count", 1, count_step},
-    {"test.fail", 0, fail_step},
+    {"test.count", 1, count_step, 0},
+    {"test.fail", 0, fail_step, 0},
 };
 
 static void state_is(const char *id, const char *want)

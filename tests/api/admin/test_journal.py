@@ -29,11 +29,11 @@ def test_secrets_are_redacted(server):
 
 def test_filters(server):
     server.get(f"/_blob/vi/{'B' * 48}")
-    server.get("/workspaces/unknown")
+    server.get("/workspaces/o/no/such/route/here")
     server.get("/_emulator/workspaces")
     j = lambda q: server.get("/_emulator/journal" + q).json()["items"]
     assert {i["dialect"] for i in j("?dialect=blob")} == {"blob"}
-    assert [i["path"] for i in j("?status=404&dialect=vi")] == ["/workspaces/unknown"]
+    assert [i["path"] for i in j("?status=404&dialect=vi")] == ["/workspaces/o/no/such/route/here"]
     assert all(i["path"].startswith("/_blob/") for i in j("?route=/_blob/**"))
     newest = j("?limit=1")[0]["id"]
     assert j(f"?since={newest}") == []
