@@ -10,4 +10,5 @@ typedef struct {
 } vs_embedded;
 
 extern const vs_embedded vs_migrations[];
+extern const vs_embedded vs_ui_files[];
 #endif

@@ -92,3 +92,24 @@ st_result store_assets_list(const char *workspace_id, const char *dataset_id, vo
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : db_result(rc);
 }
+
+st_result store_assets_set_content(const char *workspace_id, const char *id, const char *blob_sha256,
+                                   const char *mime, int width, int height, int64_t size)
+{
+    sqlite3_stmt *st = db_stmt("UPDATE assets SET blob_sha256=?3, mime=?4, width=?5, height=?6, size=?7,"
+                               " updated_at=?8 WHERE workspace_id=?1 AND id=?2");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, blob_sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, mime, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, width);
+    sqlite3_bind_int(st, 6, height);
+    sqlite3_bind_int64(st, 7, size);
+    sqlite3_bind_int64(st, 8, clock_now_ms());
+    st_result r = db_exec_stmt(st);
+    if (r == ST_OK && sqlite3_changes(db_conn()) == 0)
+        return ST_NOT_FOUND;
+    return r;
+}

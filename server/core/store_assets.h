@@ -27,4 +27,9 @@ st_result store_assets_get(const char *workspace_id, const char *id, asset_row *
 /* In creation order; dataset_id NULL = the whole workspace. */
 st_result store_assets_list(const char *workspace_id, const char *dataset_id, void (*cb)(const asset_row *, void *),
                             void *arg);
+/* Points an asset at new bytes (the blob must exist) with their type and size;
+ * for assets created before their image was known (Labelbox row data at an
+ * outside URL). Joins the caller's transaction. */
+st_result store_assets_set_content(const char *workspace_id, const char *id, const char *blob_sha256,
+                                   const char *mime, int width, int height, int64_t size);
 #endif

@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A blob nobody points at: every blob reference goes through assets or transfers. */
+/* A blob nobody points at: every blob reference goes through assets, transfers or
+ * (store-wide) remote files. */
 #define BLOB_UNUSED                                                                                          \
     "NOT EXISTS (SELECT 1 FROM assets a WHERE a.blob_sha256=b.sha256)"                                       \
-    " AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.blob_sha256=b.sha256)"
+    " AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.blob_sha256=b.sha256)"                               \
+    " AND NOT EXISTS (SELECT 1 FROM remote_files r WHERE r.blob_sha256=b.sha256)"
 
 static void generate_keys(ws_keys *k)
 {
@@ -213,6 +215,76 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
 {
     /* Children before parents, so no single statement cascades over a big set. */
     static const char *steps[] = {
+        /* vi */
+        "DELETE FROM vi_asset_files WHERE rowid IN (SELECT rowid FROM vi_asset_files WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_asset_sessions WHERE rowid IN (SELECT rowid FROM vi_asset_sessions WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_import_sessions WHERE rowid IN (SELECT rowid FROM vi_import_sessions WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_wholes WHERE rowid IN (SELECT rowid FROM vi_wholes WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_exports WHERE rowid IN (SELECT rowid FROM vi_exports WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_bulk_deletions WHERE rowid IN (SELECT rowid FROM vi_bulk_deletions WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM vi_deleted_datasets WHERE rowid IN (SELECT rowid FROM vi_deleted_datasets WHERE workspace_id=?1 LIMIT ?2)",
+        /* pictograph */
+        "DELETE FROM pictograph_batches WHERE rowid IN (SELECT rowid FROM pictograph_batches WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM pictograph_sessions WHERE rowid IN (SELECT rowid FROM pictograph_sessions WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM pictograph_idempotency WHERE rowid IN (SELECT rowid FROM pictograph_idempotency"
+        " WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM pictograph_ledger WHERE rowid IN (SELECT rowid FROM pictograph_ledger WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM pictograph_credits WHERE rowid IN (SELECT rowid FROM pictograph_credits WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        /* ximilar (children first) */
+        "DELETE FROM xim_vlm_memory WHERE rowid IN (SELECT rowid FROM xim_vlm_memory WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_vlm_models WHERE rowid IN (SELECT rowid FROM xim_vlm_models WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_vlm_values WHERE rowid IN (SELECT rowid FROM xim_vlm_values WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_vlm_sample_objects WHERE rowid IN (SELECT rowid FROM xim_vlm_sample_objects WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_vlm_sample_images WHERE rowid IN (SELECT rowid FROM xim_vlm_sample_images WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_vlm_samples WHERE rowid IN (SELECT rowid FROM xim_vlm_samples WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_vlm_variables WHERE rowid IN (SELECT rowid FROM xim_vlm_variables WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_vlm_task_datasets WHERE rowid IN (SELECT rowid FROM xim_vlm_task_datasets WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_vlm_tasks WHERE rowid IN (SELECT rowid FROM xim_vlm_tasks WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_vlm_datasets WHERE rowid IN (SELECT rowid FROM xim_vlm_datasets WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_prompts WHERE rowid IN (SELECT rowid FROM xim_prompts WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_rmodel_memory WHERE rowid IN (SELECT rowid FROM xim_rmodel_memory WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_rmodels WHERE rowid IN (SELECT rowid FROM xim_rmodels WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_rtask_labels WHERE rowid IN (SELECT rowid FROM xim_rtask_labels WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_rtasks WHERE rowid IN (SELECT rowid FROM xim_rtasks WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_image_labels WHERE rowid IN (SELECT rowid FROM xim_image_labels WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM xim_labels WHERE rowid IN (SELECT rowid FROM xim_labels WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_dobjects WHERE rowid IN (SELECT rowid FROM xim_dobjects WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_dlabels WHERE rowid IN (SELECT rowid FROM xim_dlabels WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM xim_images WHERE rowid IN (SELECT rowid FROM xim_images WHERE workspace_id=?1 LIMIT ?2)",
+        /* labelbox (children first) */
+        "DELETE FROM labelbox_relationships WHERE rowid IN (SELECT rowid FROM labelbox_relationships WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_annotations WHERE rowid IN (SELECT rowid FROM labelbox_annotations WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_imports WHERE rowid IN (SELECT rowid FROM labelbox_imports WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_project_rows WHERE rowid IN (SELECT rowid FROM labelbox_project_rows WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_batches WHERE rowid IN (SELECT rowid FROM labelbox_batches WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_projects WHERE rowid IN (SELECT rowid FROM labelbox_projects WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_ontologies WHERE rowid IN (SELECT rowid FROM labelbox_ontologies WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_task_failures WHERE rowid IN (SELECT rowid FROM labelbox_task_failures WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_data_rows WHERE rowid IN (SELECT rowid FROM labelbox_data_rows WHERE workspace_id=?1"
+        " LIMIT ?2)",
+        "DELETE FROM labelbox_tasks WHERE rowid IN (SELECT rowid FROM labelbox_tasks WHERE workspace_id=?1"
+        " LIMIT ?2)",
         "DELETE FROM annotations WHERE rowid IN (SELECT rowid FROM annotations WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM transfers WHERE rowid IN (SELECT rowid FROM transfers WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM assets WHERE rowid IN (SELECT rowid FROM assets WHERE workspace_id=?1 LIMIT ?2)",
@@ -260,6 +332,52 @@ st_result store_keys_lookup(const char *dialect, const char *secret, char ws_out
 st_result store_workspaces_clear(const char *id)
 {
     static const char *steps[] = {
+        /* vi */
+        "DELETE FROM vi_asset_files WHERE workspace_id=?1",
+        "DELETE FROM vi_asset_sessions WHERE workspace_id=?1",
+        "DELETE FROM vi_import_sessions WHERE workspace_id=?1",
+        "DELETE FROM vi_wholes WHERE workspace_id=?1",
+        "DELETE FROM vi_exports WHERE workspace_id=?1",
+        "DELETE FROM vi_bulk_deletions WHERE workspace_id=?1",
+        "DELETE FROM vi_deleted_datasets WHERE workspace_id=?1",
+        /* pictograph */
+        "DELETE FROM pictograph_batches WHERE workspace_id=?1",
+        "DELETE FROM pictograph_sessions WHERE workspace_id=?1",
+        "DELETE FROM pictograph_idempotency WHERE workspace_id=?1",
+        "DELETE FROM pictograph_ledger WHERE workspace_id=?1",
+        "DELETE FROM pictograph_credits WHERE workspace_id=?1",
+        /* ximilar (children first) */
+        "DELETE FROM xim_vlm_memory WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_models WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_values WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_sample_objects WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_sample_images WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_samples WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_variables WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_task_datasets WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_tasks WHERE workspace_id=?1",
+        "DELETE FROM xim_vlm_datasets WHERE workspace_id=?1",
+        "DELETE FROM xim_prompts WHERE workspace_id=?1",
+        "DELETE FROM xim_rmodel_memory WHERE workspace_id=?1",
+        "DELETE FROM xim_rmodels WHERE workspace_id=?1",
+        "DELETE FROM xim_rtask_labels WHERE workspace_id=?1",
+        "DELETE FROM xim_rtasks WHERE workspace_id=?1",
+        "DELETE FROM xim_image_labels WHERE workspace_id=?1",
+        "DELETE FROM xim_labels WHERE workspace_id=?1",
+        "DELETE FROM xim_dobjects WHERE workspace_id=?1",
+        "DELETE FROM xim_dlabels WHERE workspace_id=?1",
+        "DELETE FROM xim_images WHERE workspace_id=?1",
+        /* labelbox (children first) */
+        "DELETE FROM labelbox_relationships WHERE workspace_id=?1",
+        "DELETE FROM labelbox_annotations WHERE workspace_id=?1",
+        "DELETE FROM labelbox_imports WHERE workspace_id=?1",
+        "DELETE FROM labelbox_project_rows WHERE workspace_id=?1",
+        "DELETE FROM labelbox_batches WHERE workspace_id=?1",
+        "DELETE FROM labelbox_projects WHERE workspace_id=?1",
+        "DELETE FROM labelbox_ontologies WHERE workspace_id=?1",
+        "DELETE FROM labelbox_task_failures WHERE workspace_id=?1",
+        "DELETE FROM labelbox_data_rows WHERE workspace_id=?1",
+        "DELETE FROM labelbox_tasks WHERE workspace_id=?1",
         "DELETE FROM annotations WHERE workspace_id=?1",
         "DELETE FROM transfers WHERE workspace_id=?1",
         "DELETE FROM assets WHERE workspace_id=?1",
