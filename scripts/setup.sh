@@ -4,15 +4,16 @@
 # so the package list can never drift between them.
 #
 #   scripts/setup.sh           build + run + test (C toolchain, libraries, pytest deps)
+#   scripts/setup.sh test      the above, plus clang (libFuzzer smoke runs) and chromium
+#                              + node/npm (the web console's browser tests)
 #   scripts/setup.sh bench     the above, plus the load tools bench/ uses (wrk, hyperfine)
 #
 # Idempotent and quick when nothing is missing: each package is checked with dpkg-query,
 # and `apt-get update` + `apt-get install` run only for the missing ones. Uses sudo when
 # not root. POSIX sh on purpose (Debian's /bin/sh is dash).
 #
-# Not installed on purpose: clang and libclang-rt-14-dev. The sanitizer build uses gcc's
-# ASan/UBSan (part of build-essential); scripts/test.sh runs the libFuzzer targets only
-# when clang happens to be present and says so when it skips them.
+# The sanitizer build uses gcc's ASan/UBSan (part of build-essential); clang is only
+# for the libFuzzer targets, so it is in the `test` group, not the default.
 set -eu
 
 # build: compiler, meson/ninja, the libraries meson.build asks pkg-config for, and
@@ -27,8 +28,15 @@ PKGS="build-essential pkg-config meson ninja-build \
 
 for group in "$@"; do
   case "$group" in
+    test)
+      PKGS="$PKGS clang chromium"
+      # node may come from another packager (whose nodejs bundles npm): only add
+      # Debian's packages when the commands are missing.
+      command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+      command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+      ;;
     bench) PKGS="$PKGS wrk hyperfine" ;;
-    *) echo "setup.sh: unknown group '$group' (known: bench)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown group '$group' (known: test, bench)" >&2; exit 2 ;;
   esac
 done
 

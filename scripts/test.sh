@@ -128,8 +128,9 @@ for d in sys.argv[1:]:
             if r in ("OK", "EXPECTEDFAIL"): p += 1
             elif r == "SKIP": s += 1
             else: f += 1
-    junit = os.path.join(d, "pytest-api.xml")
-    if os.path.exists(junit):
+    for junit in (os.path.join(d, "pytest-api.xml"), os.path.join(d, "ui-junit.xml")):
+        if not os.path.exists(junit):
+            continue
         for tc in ET.parse(junit).getroot().iter("testcase"):
             kinds = {c.tag for c in tc}
             if kinds & {"failure", "error"}: f += 1
@@ -143,16 +144,20 @@ EOF
 # ---------------------------------------------------------------------------
 # Results of an earlier run must not be counted in this run's summary.
 rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
-  build/pytest-api.xml build-asan/pytest-api.xml
-banner "setup (scripts/setup.sh)"
+  build/pytest-api.xml build-asan/pytest-api.xml build/ui-junit.xml build-asan/ui-junit.xml
+banner "setup (scripts/setup.sh test)"
 t0=$(date +%s)
-./scripts/setup.sh
+./scripts/setup.sh test
 record ok "$t0" "setup"
 
 # --- normal build ------------------------------------------------------------
 build_dir build
 step "unit tests (build)" unit_tests build
 step "API tests (build/visionstack)" api_tests build
+ui_deps() { (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error); }
+step "UI test dependencies (npm ci in tests/ui)" ui_deps
+step "UI tests (build/visionstack, chromium)" env VISIONSTACK_BIN="$ROOT/build/visionstack" \
+  VS_UI_JUNIT="$ROOT/build/ui-junit.xml" tests/ui/run.sh
 
 # --- sanitizer build -----------------------------------------------------------
 # b_lundef=false: required by meson when linking with -fsanitize=address.
@@ -163,6 +168,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 step "unit tests (build-asan)" unit_tests build-asan
 step "API tests (build-asan/visionstack, ASan+UBSan)" api_tests build-asan
+step "UI tests (build-asan/visionstack, ASan+UBSan)" env VISIONSTACK_BIN="$ROOT/build-asan/visionstack" \
+  VS_UI_JUNIT="$ROOT/build-asan/ui-junit.xml" tests/ui/run.sh
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 # --- fuzzers (optional) --------------------------------------------------------

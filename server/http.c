@@ -384,7 +384,11 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     log_access(req->request_id, req->method ? req->method : "-", req->path ? req->path : "-", ctx->status,
                dialect_name(req->dialect), req->workspace_id, ms, ctx->received);
     metrics_observe(ctx->match.route, req->dialect, ctx->status, ms);
-    if (req->path && strncmp(req->path, "/_emulator/journal", 18) != 0 && strcmp(req->path, "/metrics") != 0) {
+    /* The journal is for traffic: vendor calls and control-plane changes, not the
+     * console's and tests' polling reads of the control plane. */
+    int admin_read = req->dialect == DIALECT_ADMIN && req->method &&
+                     (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0);
+    if (req->path && !admin_read && strncmp(req->path, "/_emulator/journal", 18) != 0) {
         journal_entry e = {
             .dialect = dialect_name(req->dialect), .workspace = req->workspace_id, .method = req->method,
             .path = req->path, .route = ctx->match.route ? ctx->match.route->pattern : NULL,

@@ -175,6 +175,13 @@ static const route table[] = {
      "credits.estimate"},
     {"GET", "/api/v1/developer/credits/history", DIALECT_PICTOGRAPH, pg_credits_history, AUTH_VENDOR, BODY_NONE, 0, NULL,
      "credits.history"},
+    /* pictograph control plane: registered exact prompt answers */
+    {"PUT", "/_emulator/workspaces/{id}/pictograph/answers", DIALECT_ADMIN, pg_answers_put, AUTH_ADMIN, BODY_JSON,
+     16 * MiB, NULL, NULL},
+    {"GET", "/_emulator/workspaces/{id}/pictograph/answers", DIALECT_ADMIN, pg_answers_list, AUTH_ADMIN, BODY_NONE, 0,
+     NULL, NULL},
+    {"DELETE", "/_emulator/workspaces/{id}/pictograph/answers", DIALECT_ADMIN, pg_answers_clear, AUTH_ADMIN,
+     BODY_NONE, 0, NULL, NULL},
     /* pictograph:end */
     /* ximilar:begin */
     {"POST", "/authorization/v2/authorize", DIALECT_XIMILAR, xim_account_authorize, AUTH_VENDOR, BODY_JSON, 0, NULL, NULL},

@@ -30,7 +30,7 @@ int admin_journal_wait(vs_request *req, vs_response *res);
 int admin_journal_clear(vs_request *req, vs_response *res);
 int admin_coverage(vs_request *req, vs_response *res);
 int admin_metrics(vs_request *req, vs_response *res);
-/* Console (admin_ui.c, admin_browse.c). */
+/* Console (admin_ui.c, admin_browse.c, admin_segment.c). */
 int admin_ui(vs_request *req, vs_response *res);
 int admin_browse_datasets(vs_request *req, vs_response *res);
 int admin_browse_workspace_assets(vs_request *req, vs_response *res);

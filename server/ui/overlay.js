@@ -128,7 +128,8 @@ export function tagText(a) {
 }
 
 // The SVG group for one annotation, or null when it has no drawable geometry.
-export function drawAnnotation(a, scale, imgW, imgH) {
+// `cache` (a Map) keeps decoded mask bitmaps between redraws.
+export function drawAnnotation(a, scale, imgW, imgH, cache = new Map()) {
   if (!SPATIAL.has(a.kind)) return null;
   const g = a.geometry || {};
   const colour = colourFor(a.label);
@@ -157,10 +158,15 @@ export function drawAnnotation(a, scale, imgW, imgH) {
       s('circle', { cx: x, cy: y, r: r * 0.35, fill: '#fff' }));
     box = { x: x - r, y: y - r, w: 2 * r, h: 2 * r };
   } else if (a.kind === 'mask') {
-    const mask = decodeRle(g.rle, imgW, imgH);
-    if (!mask) return null;
-    shape = s('image', { class: 'shape mask', href: maskHref(mask, rgbFor(a.label)), x: 0, y: 0, width: mask.w, height: mask.h, preserveAspectRatio: 'none' });
-    box = maskBounds(mask) || { x: 0, y: 0, w: 0, h: 0 };
+    let m = cache.get(a.id);
+    if (!m) {
+      const mask = decodeRle(g.rle, imgW, imgH);
+      if (!mask) return null;
+      m = { href: maskHref(mask, rgbFor(a.label)), w: mask.w, h: mask.h, box: maskBounds(mask) || { x: 0, y: 0, w: 0, h: 0 } };
+      cache.set(a.id, m);
+    }
+    shape = s('image', { class: 'shape mask', href: m.href, x: 0, y: 0, width: m.w, height: m.h, preserveAspectRatio: 'none' });
+    box = m.box;
   }
   const group = s('g', {
     class: 'ann', 'data-annotation-id': a.id, 'data-kind': a.kind, 'data-label': a.label, 'data-source': a.source,

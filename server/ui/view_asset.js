@@ -1,5 +1,5 @@
 // view_asset.js — one image with every annotation drawn over it, layer toggles
-// by source and class, the non-spatial annotations beside it (tags, captions,
+// by writing dialect, source and class, the non-spatial annotations beside it (tags, captions,
 // VQA pairs, free text), and the auto-annotate playground (point, box and text
 // prompts answered by the server's segmentation engine, drawn, never stored).
 
@@ -11,6 +11,7 @@ import { SPATIAL, drawAnnotation, drawProposal, tagText } from './overlay.js';
 
 // Kept across images so stepping through a dataset keeps the same view.
 const prefs = {
+  hiddenDialects: new Set(),
   hiddenSources: new Set(),
   hiddenClasses: new Set(),
   labels: true,
@@ -18,14 +19,18 @@ const prefs = {
   zoom: 'fit',  // 'fit' or a factor
 };
 
-function tally(items, key) {
+// The dialect that wrote an annotation ('' when the row does not say).
+const dialectOf = (a) => a.dialect || '';
+
+function tally(items, keyOf) {
   const m = new Map();
-  for (const a of items) m.set(a[key], (m.get(a[key]) || 0) + 1);
+  for (const a of items) m.set(keyOf(a), (m.get(keyOf(a)) || 0) + 1);
   return [...m.entries()].sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 }
 
 function visible(a) {
-  return !prefs.hiddenSources.has(a.source) && !prefs.hiddenClasses.has(a.label);
+  return !prefs.hiddenDialects.has(dialectOf(a)) && !prefs.hiddenSources.has(a.source)
+    && !prefs.hiddenClasses.has(a.label);
 }
 
 function parseQa(text) {
@@ -160,20 +165,23 @@ export async function render(root, [id], ctx) {
         if (cb.checked) hiddenSet.delete(name); else hiddenSet.add(name);
         applyVisibility();
       });
+      const blank = kind === 'dialect' ? '(not recorded)' : '(none)';
       box.append(h('label', { class: 'layer check' },
         cb, kind === 'class' ? h('span', { class: 'swatch', 'data-colour': colourFor(name) }) : null,
-        h('span', {}, name || '(none)'), h('span', { class: 'count' }, fmtNum(n))));
+        h('span', {}, name || blank), h('span', { class: 'count' }, fmtNum(n))));
     }
     return [h('h3', {}, title), box];
   }
 
-  const sources = tally(a.annotations, 'source');
-  const classes = tally(a.annotations, 'label');
+  const dialects = tally(a.annotations, dialectOf);
+  const sources = tally(a.annotations, (x) => x.source);
+  const classes = tally(a.annotations, (x) => x.label);
   const allBtn = (on) => {
     const b = h('button', { type: 'button', class: 'btn small' }, on ? 'Show all' : 'Hide all');
     b.addEventListener('click', () => {
       for (const [name] of classes) { if (on) prefs.hiddenClasses.delete(name); else prefs.hiddenClasses.add(name); }
       for (const [name] of sources) { if (on) prefs.hiddenSources.delete(name); else prefs.hiddenSources.add(name); }
+      for (const [name] of dialects) { if (on) prefs.hiddenDialects.delete(name); else prefs.hiddenDialects.add(name); }
       for (const cb of layersPanel.querySelectorAll('input[data-layer]')) cb.checked = on;
       applyVisibility();
     });
@@ -181,6 +189,7 @@ export async function render(root, [id], ctx) {
   };
   const layersPanel = h('section', { class: 'panel', id: 'layers' }, h('h2', {}, 'Layers'),
     a.annotations.length ? [
+      dialects.some(([name]) => name) ? layerList('Dialect', dialects, prefs.hiddenDialects, 'dialect') : null,
       layerList('Source', sources, prefs.hiddenSources, 'source'),
       layerList('Class', classes, prefs.hiddenClasses, 'class'),
       h('div', { class: 'layer-actions' }, allBtn(true), allBtn(false)),
@@ -193,7 +202,7 @@ export async function render(root, [id], ctx) {
     for (const x of spatial) {
       const row = h('div', { class: 'ann-row', 'data-ann-ref': x.id, title: x.id },
         h('span', { class: 'swatch' }), h('span', { class: 'kind' }, x.kind),
-        h('span', { class: 'lbl' }, tagText(x)), h('span', { class: 'src' }, x.source));
+        h('span', { class: 'lbl' }, tagText(x)), h('span', { class: 'src' }, x.dialect ? `${x.dialect} · ${x.source}` : x.source));
       row.firstChild.style.background = colourFor(x.label);
       row.addEventListener('mouseenter', () => highlight(x.id, true));
       row.addEventListener('mouseleave', () => highlight(x.id, false));
@@ -223,7 +232,7 @@ export async function render(root, [id], ctx) {
       const list = h('div', { class: 'texts' });
       for (const x of plain) {
         const item = h('div', { class: 'text-item', 'data-annotation-id': x.id, 'data-kind': x.kind },
-          h('div', { class: 't-head' }, `${x.label || 'text'} · ${x.source}`), x.text || '');
+          h('div', { class: 't-head' }, [x.label || 'text', x.dialect, x.source].filter(Boolean).join(' · ')), x.text || '');
         sideItems.set(x.id, item);
         list.append(item);
       }
@@ -356,6 +365,7 @@ export async function render(root, [id], ctx) {
 
   // ---------------------------------------------------------------- drawing
   let lastScale = 0;
+  const maskCache = new Map(); // annotation id -> decoded mask bitmap (data URL), kept across zooms
   function currentScale(imagePerScreen = false) {
     const shown = img.getBoundingClientRect().width || W;
     return imagePerScreen ? W / shown : shown / W;
@@ -366,7 +376,7 @@ export async function render(root, [id], ctx) {
     annShapes.clear();
     const k = currentScale(true);
     for (const x of spatial) {
-      const g = drawAnnotation(x, k, W, H);
+      const g = drawAnnotation(x, k, W, H, maskCache);
       if (!g) continue;
       g.addEventListener('mouseenter', () => highlight(x.id, true));
       g.addEventListener('mouseleave', () => highlight(x.id, false));
@@ -420,5 +430,7 @@ export async function render(root, [id], ctx) {
   setMode(prefs.mode);
   img.addEventListener('load', () => { if (ctx.alive()) layout(); });
   img.addEventListener('error', () => toast('The image could not be loaded', 'bad'));
-  img.src = await imageSource(a.imageUrl);
+  const src = await imageSource(a.imageUrl);
+  if (src.startsWith('blob:')) ctx.onLeave(() => URL.revokeObjectURL(src));
+  img.src = src;
 }

@@ -8,7 +8,11 @@ const PAGE = 60;
 
 function thumbCard(a) {
   const img = h('img', { alt: a.filename, loading: 'lazy', width: 160, height: 120, decoding: 'async' });
-  imageSource(`${a.thumbnailUrl}?size=320`).then((src) => { img.src = src; }).catch(() => { img.alt = 'no preview'; });
+  imageSource(`${a.thumbnailUrl}?size=320`).then((src) => {
+    // An object URL (admin key in use) is released once the picture is decoded.
+    if (src.startsWith('blob:')) img.addEventListener('load', () => URL.revokeObjectURL(src), { once: true });
+    img.src = src;
+  }).catch(() => { img.alt = 'no preview'; });
   return h('a', { class: 'thumb', href: `#/a/${encodeURIComponent(a.id)}`, 'data-asset': a.id, title: `${a.directory}${a.directory.endsWith('/') ? '' : '/'}${a.filename}` },
     h('div', { class: 'pic' }, img),
     h('div', { class: 'meta' },

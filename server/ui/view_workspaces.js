@@ -128,12 +128,12 @@ function datasetTable(items) {
     h('tbody', {}, items.map((d) => {
       const tr = h('tr', { class: 'clickable', 'data-dataset': d.id },
         h('td', {}, h('a', { href: `#/d/${encodeURIComponent(d.id)}` }, d.name),
-          d.description ? h('div', { class: 'subtle' }, d.description) : null),
+          d.description ? h('div', { class: 'subtle clamp', title: d.description }, d.description) : null),
         h('td', {}, badge(d.type, '')),
         h('td', { class: 'num', 'data-count': 'assets' }, fmtNum(d.assetCount)),
         h('td', { class: 'num', 'data-count': 'annotations' }, fmtNum(d.annotationCount)),
-        h('td', { class: 'subtle' }, fmtTime(d.createdAt)),
-        h('td', {}, h('span', { class: 'mono subtle' }, d.id.slice(0, 8)), ' ', copyButton(d.id)));
+        h('td', { class: 'subtle time' }, fmtTime(d.createdAt)),
+        h('td', { class: 'time' }, h('span', { class: 'mono subtle' }, d.id.slice(0, 8)), ' ', copyButton(d.id)));
       tr.addEventListener('click', (ev) => {
         if (ev.target.closest('a,button')) return;
         location.hash = `#/d/${encodeURIComponent(d.id)}`;
@@ -148,7 +148,7 @@ function jobsTable(items) {
     h('thead', {}, h('tr', {}, h('th', {}, 'Type'), h('th', {}, 'State'), h('th', {}, 'Progress'), h('th', {}, 'Updated'))),
     h('tbody', {}, items.map((j) => h('tr', {},
       h('td', {}, h('a', { href: '#/jobs' }, j.type)), h('td', {}, badge(j.state)),
-      h('td', {}, progressBar(j)), h('td', { class: 'subtle' }, fmtTime(j.updatedAt)))))));
+      h('td', {}, progressBar(j)), h('td', { class: 'subtle time' }, fmtTime(j.updatedAt)))))));
 }
 
 export async function renderOne(root, [id], ctx) {

@@ -135,6 +135,12 @@ describe('activity', () => {
     assert.equal(spatial.length, 2);
     await openAsset(page, multi.id);
     assert.equal(await page.locator('#overlay [data-annotation-id]').count(), 2);
+    // The rows carry the Vi dialect's namespace: they form their own layer.
+    assert.ok(full.annotations.every((x) => x.dialect === 'vi'), JSON.stringify(full.annotations));
+    await page.uncheck('[data-layers="dialect"] input[data-layer="vi"]');
+    assert.equal(await page.getAttribute('#shape-count', 'data-shown'), '0');
+    await page.check('[data-layers="dialect"] input[data-layer="vi"]');
+    assert.equal(await page.getAttribute('#shape-count', 'data-shown'), '2');
     await shot(page, '23-imported-image');
     assert.deepEqual(page.errors, []);
     await page.close();

@@ -149,6 +149,23 @@ describe('console shell', () => {
     await api('DELETE', `/_emulator/workspaces/${ws.id}`);
   });
 
+  test('"Empty" removes a workspace\'s data and keeps its keys', async () => {
+    const ws = (await api('POST', '/_emulator/workspaces', { name: 'ui-empty' })).json;
+    python(MANY_SCRIPT, ws.id, `${REPO}fixtures/images/shapes-rect.png`, '3');
+    const page = await openPage(browser);
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${BASE}/_emulator/ui/#/w/${ws.id}`);
+    await page.waitForSelector('#datasets tbody tr');
+    await page.click('[data-action="reset"]');
+    await page.waitForSelector('.empty:text("No datasets in this workspace yet.")');
+    const after = await getJson(`/_emulator/workspaces/${ws.id}/datasets`);
+    assert.equal(after.counts.assets, 0);
+    assert.deepEqual((await getJson(`/_emulator/workspaces/${ws.id}`)).keys, ws.keys);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+    await api('DELETE', `/_emulator/workspaces/${ws.id}`);
+  });
+
   test('the clock can be frozen, advanced and set running again', async () => {
     const page = await openPage(browser);
     await page.goto(`${BASE}/_emulator/ui/`);

@@ -5,9 +5,9 @@ import time
 
 def test_records_newest_first_with_contract_keys(server):
     server.create_workspace("j1")
-    server.get("/_emulator/workspaces", headers={"X-Request-Id": "trace-42"})
+    server.get(f"/_blob/vi/{'D' * 48}", headers={"X-Request-Id": "trace-42"})
     items = server.get("/_emulator/journal?limit=2").json()["items"]
-    assert [i["path"] for i in items] == ["/_emulator/workspaces", "/_emulator/workspaces"]
+    assert [i["path"] for i in items] == [f"/_blob/vi/{'D' * 48}", "/_emulator/workspaces"]
     assert items[0]["method"] == "GET" and items[1]["method"] == "POST"
     assert items[0]["requestId"] == "trace-42"
     assert items[0]["id"] > items[1]["id"]
@@ -42,6 +42,7 @@ def test_filters(server):
 
 
 def test_wait_for_blocks_until_a_match_arrives(server):
+    server.get(f"/_blob/vi/{'G' * 48}")
     since = server.get("/_emulator/journal?limit=1").json()["items"][0]["id"]
 
     def later():
@@ -67,12 +68,18 @@ def test_wait_for_times_out(server):
 def test_ring_is_bounded(make_server):
     srv = make_server(name="small", args=["--journal-size", "5"])
     for _ in range(12):
-        srv.get("/_emulator/health")
+        srv.get(f"/_blob/vi/{'E' * 48}")
     items = srv.get("/_emulator/journal?limit=100").json()["items"]
     assert len(items) == 5
 
 
-def test_clear(server):
+def test_control_plane_reads_are_not_journaled(server):
+    server.get("/_emulator/workspaces")
     server.get("/_emulator/health")
+    assert server.get("/_emulator/journal").json()["items"] == []
+
+
+def test_clear(server):
+    server.get(f"/_blob/vi/{'F' * 48}")
     assert server.delete("/_emulator/journal").status_code == 204
     assert server.get("/_emulator/journal").json()["items"] == []
