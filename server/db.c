@@ -284,6 +284,18 @@ void db_rollback(void)
     sqlite3_exec(tc->db, sql, NULL, NULL, NULL);
 }
 
+int db_reclaim_transaction(void)
+{
+    pthread_once(&g_key_once, key_create);
+    thread_conn *tc = pthread_getspecific(g_key);
+    if (!tc || (tc->depth == 0 && sqlite3_get_autocommit(tc->db)))
+        return 0;
+    if (!sqlite3_get_autocommit(tc->db))
+        sqlite3_exec(tc->db, "ROLLBACK", NULL, NULL, NULL);
+    tc->depth = 0;
+    return 1;
+}
+
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
     if (!s)

@@ -39,6 +39,11 @@ void db_rollback(void);
 /* page_count * page_size of the main database (0 on error). */
 int64_t db_size_bytes(void);
 
+/* After each request: a handler must never leave a transaction open on this
+ * thread's connection (the next request on the thread would run inside it).
+ * Rolls back whatever is open and returns 1 when something was. */
+int db_reclaim_transaction(void);
+
 /* Maps a SQLite result code to a store result. */
 st_result db_result(int rc);
 

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "core/ids.h"
 #include "core/validate.h"
+#include "db.h"
 #include "dialect.h"
 #include "faults.h"
 #include "journal.h"
@@ -336,6 +337,13 @@ static enum MHD_Result finish_request(conn_ctx *ctx)
         }
     }
     r->handler(req, &ctx->res);
+    if (db_reclaim_transaction()) {
+        log_error("http", "%s %s left a transaction open; rolled back", r->method, r->pattern);
+        if (!ctx->res.err_status) {
+            vs_response_free(&ctx->res);
+            vs_fail(&ctx->res, 500, "internal", "Internal error: the change was not saved");
+        }
+    }
     return send_response(ctx);
 }
 

@@ -48,8 +48,8 @@ def dialects(ws):
         ("ximilar", "/vlm/v2/prompt", {"Authorization": "Token " + ws["keys"]["ximilar"]},
          {"name": "p", "type": "system", "text": "You are helpful."}, "PUT", ximilar_shape),
         ("labelbox", "/graphql", {"Authorization": "Bearer " + ws["keys"]["labelbox"]},
-         {"query": 'mutation CreateDatasetPyApi($data: DatasetCreateInput!) { createDataset(data: $data) { id } }',
-          "variables": {"data": {"name": "shape-ds"}}}, "GET", labelbox_shape),
+         {"query": "mutation CreateDatasetPyApi($name: String!){createDataset(data: {name: $name}) {id name}} ",
+          "variables": {"name": "shape-ds"}}, "GET", labelbox_shape),
         ("admin", "/_emulator/workspaces", {}, {"name": "shape"}, "PUT", admin_shape),
     ]
 
@@ -118,10 +118,11 @@ def test_503_when_the_store_stays_locked(busy_server):
     srv = busy_server
     for name, path, headers, body, _, shape in cases(srv):
         body = {**body}
+        # Datasets are one store across dialects: each dialect needs its own name.
         if "name" in body:
-            body["name"] = body["name"] + "-locked"
+            body["name"] = f"{body['name']}-{name}-locked"
         if "variables" in body:
-            body["variables"] = {"data": {"name": "locked-ds"}}
+            body["variables"] = {"name": f"{name}-locked"}
         lock = sqlite3.connect(srv.db_path, timeout=1, isolation_level=None)
         lock.execute("BEGIN IMMEDIATE")
         try:
