@@ -70,3 +70,17 @@ CREATE TABLE pictograph_batches (
     created_at        INTEGER NOT NULL
 );
 CREATE INDEX pictograph_batches_ws ON pictograph_batches(workspace_id);
+
+-- Exact answers a test registered for prompts on an image (control plane); a
+-- registered answer wins over the computed one. text is the text prompt for
+-- kind 'text' and '' for 'point' and 'box'.
+CREATE TABLE pictograph_answers (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    asset_id      TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL CHECK (kind IN ('point','box','text')),
+    text          TEXT NOT NULL DEFAULT '',
+    response      TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (asset_id, kind, text)
+);
+CREATE INDEX pictograph_answers_ws ON pictograph_answers(workspace_id);

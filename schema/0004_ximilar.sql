@@ -3,7 +3,9 @@
 -- (prompts, tasks, datasets, variables, samples, trained model versions).
 -- Every row carries workspace_id so isolation is one WHERE clause and the purge
 -- job can remove a workspace in bounded batches (children listed first in
--- core/store_workspaces.c).
+-- core/store_workspaces.c). Child tables index (workspace_id, parent): a bare
+-- workspace_id index would tempt the planner into scanning the whole workspace
+-- for a per-parent lookup.
 
 -- A Ximilar view of a core asset. img_token / thumb_token are 'get' transfers
 -- (never expiring) that serve the image and a real PNG thumbnail without auth.
@@ -44,7 +46,7 @@ CREATE TABLE xim_image_labels (
     PRIMARY KEY (image_id, label_id)
 );
 CREATE INDEX xim_image_labels_label ON xim_image_labels(label_id);
-CREATE INDEX xim_image_labels_ws ON xim_image_labels(workspace_id);
+CREATE INDEX xim_image_labels_ws ON xim_image_labels(workspace_id, image_id);
 
 -- Recognition (classification) tasks, their labels and trained versions.
 CREATE TABLE xim_rtasks (
@@ -68,7 +70,7 @@ CREATE TABLE xim_rtask_labels (
     PRIMARY KEY (task_id, label_id)
 );
 CREATE INDEX xim_rtask_labels_label ON xim_rtask_labels(label_id);
-CREATE INDEX xim_rtask_labels_ws ON xim_rtask_labels(workspace_id);
+CREATE INDEX xim_rtask_labels_ws ON xim_rtask_labels(workspace_id, task_id);
 
 CREATE TABLE xim_rmodels (
     id           TEXT PRIMARY KEY,
@@ -94,7 +96,7 @@ CREATE TABLE xim_rmodel_memory (
     labels       TEXT NOT NULL
 );
 CREATE INDEX xim_rmodel_memory_model ON xim_rmodel_memory(model_id);
-CREATE INDEX xim_rmodel_memory_ws ON xim_rmodel_memory(workspace_id);
+CREATE INDEX xim_rmodel_memory_ws ON xim_rmodel_memory(workspace_id, model_id);
 
 -- Detection labels and objects (pixel boxes on training images).
 CREATE TABLE xim_dlabels (
@@ -123,7 +125,7 @@ CREATE TABLE xim_dobjects (
     created_at   INTEGER NOT NULL,
     CHECK (xmin < xmax AND ymin < ymax)
 );
-CREATE INDEX xim_dobjects_ws ON xim_dobjects(workspace_id);
+CREATE INDEX xim_dobjects_ws ON xim_dobjects(workspace_id, image_id);
 CREATE INDEX xim_dobjects_image ON xim_dobjects(image_id);
 CREATE INDEX xim_dobjects_label ON xim_dobjects(label_id);
 
@@ -186,7 +188,7 @@ CREATE TABLE xim_vlm_task_datasets (
     PRIMARY KEY (task_id, dataset_id)
 );
 CREATE INDEX xim_vlm_task_datasets_dataset ON xim_vlm_task_datasets(dataset_id);
-CREATE INDEX xim_vlm_task_datasets_ws ON xim_vlm_task_datasets(workspace_id);
+CREATE INDEX xim_vlm_task_datasets_ws ON xim_vlm_task_datasets(workspace_id, task_id);
 
 -- default_value: JSON text of the value, NULL when there is none.
 CREATE TABLE xim_vlm_variables (
@@ -243,7 +245,7 @@ CREATE TABLE xim_vlm_sample_images (
     UNIQUE (sample_id, image_id)
 );
 CREATE INDEX xim_vlm_sample_images_image ON xim_vlm_sample_images(image_id);
-CREATE INDEX xim_vlm_sample_images_ws ON xim_vlm_sample_images(workspace_id);
+CREATE INDEX xim_vlm_sample_images_ws ON xim_vlm_sample_images(workspace_id, sample_id, ord);
 
 CREATE TABLE xim_vlm_sample_objects (
     id           TEXT PRIMARY KEY,
@@ -257,7 +259,7 @@ CREATE TABLE xim_vlm_sample_objects (
     UNIQUE (sample_id, object_id)
 );
 CREATE INDEX xim_vlm_sample_objects_object ON xim_vlm_sample_objects(object_id);
-CREATE INDEX xim_vlm_sample_objects_ws ON xim_vlm_sample_objects(workspace_id);
+CREATE INDEX xim_vlm_sample_objects_ws ON xim_vlm_sample_objects(workspace_id, sample_id, ord);
 
 -- value: JSON text of the annotated value.
 CREATE TABLE xim_vlm_values (
@@ -269,7 +271,7 @@ CREATE TABLE xim_vlm_values (
     PRIMARY KEY (sample_id, variable_id)
 );
 CREATE INDEX xim_vlm_values_variable ON xim_vlm_values(variable_id);
-CREATE INDEX xim_vlm_values_ws ON xim_vlm_values(workspace_id);
+CREATE INDEX xim_vlm_values_ws ON xim_vlm_values(workspace_id, sample_id);
 
 -- Trained (or training) versions of a VLM task. spec: JSON snapshot of what the
 -- version was trained with (per dataset: variables, template, format, prompts),
@@ -306,4 +308,4 @@ CREATE TABLE xim_vlm_memory (
     format       TEXT
 );
 CREATE INDEX xim_vlm_memory_model ON xim_vlm_memory(model_id);
-CREATE INDEX xim_vlm_memory_ws ON xim_vlm_memory(workspace_id);
+CREATE INDEX xim_vlm_memory_ws ON xim_vlm_memory(workspace_id, model_id);

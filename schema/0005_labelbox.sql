@@ -144,18 +144,25 @@ CREATE TABLE labelbox_imports (
 );
 CREATE INDEX labelbox_imports_ws ON labelbox_imports(workspace_id);
 
--- Core annotations created by imports: what a later import with the same uuid
--- (MAL) or for the same data row (ground truth) replaces.
+-- What each accepted import line created: the core annotations whose ids lie in
+-- [first_annotation, last_annotation] on asset_id (an import names them with
+-- sequential UUIDs, so one line's annotations form one id range). A later MAL
+-- import with the same uuid, or a later ground-truth import for the same data
+-- row, replaces them. One row per line with an integer key keeps a 100,000-line
+-- import cheap; there is deliberately no foreign key to annotations or assets:
+-- rows whose annotations went away through another dialect simply match nothing.
 CREATE TABLE labelbox_annotations (
-    annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
-    workspace_id  TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-    project_id    TEXT NOT NULL REFERENCES labelbox_projects(id) ON DELETE CASCADE,
-    import_id     TEXT NOT NULL REFERENCES labelbox_imports(id) ON DELETE CASCADE,
-    asset_id      TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
-    kind          TEXT NOT NULL CHECK (kind IN ('mal','label')),
-    uuid          TEXT NOT NULL,
-    schema_id     TEXT NOT NULL,
-    benchmark     INTEGER NOT NULL DEFAULT 0
+    id               INTEGER PRIMARY KEY,
+    workspace_id     TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    project_id       TEXT NOT NULL REFERENCES labelbox_projects(id) ON DELETE CASCADE,
+    import_id        TEXT NOT NULL,
+    asset_id         TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('mal','label')),
+    uuid             TEXT NOT NULL,
+    schema_id        TEXT NOT NULL,
+    benchmark        INTEGER NOT NULL DEFAULT 0,
+    first_annotation TEXT NOT NULL,
+    last_annotation  TEXT NOT NULL
 );
 CREATE INDEX labelbox_annotations_uuid ON labelbox_annotations(project_id, kind, uuid);
 CREATE INDEX labelbox_annotations_asset ON labelbox_annotations(project_id, kind, asset_id);
@@ -177,4 +184,6 @@ CREATE TABLE labelbox_relationships (
     created_at    INTEGER NOT NULL
 );
 CREATE INDEX labelbox_relationships_uuid ON labelbox_relationships(project_id, uuid);
+CREATE INDEX labelbox_relationships_asset ON labelbox_relationships(asset_id);
+CREATE INDEX labelbox_relationships_import ON labelbox_relationships(import_id);
 CREATE INDEX labelbox_relationships_ws ON labelbox_relationships(workspace_id);

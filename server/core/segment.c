@@ -31,6 +31,8 @@
 
 static float g_lin[256];
 static float g_ft[FT_N + 2];
+/* floor(sqrt(i)): the flood level of a squared, scaled distance, exactly. */
+static uint8_t g_level_of[FLOOD_NB * FLOOD_NB];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static double lab_f(double t) { return t > 216.0 / 24389.0 ? cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0; }
@@ -43,6 +45,14 @@ static void tables_init(void)
     }
     for (int i = 0; i < FT_N + 2; i++)
         g_ft[i] = (float)lab_f((double)i * FT_MAX / FT_N);
+    for (int i = 0; i < FLOOD_NB * FLOOD_NB; i++) {
+        int r = (int)sqrt((double)i);
+        while (r * r > i)
+            r--;
+        while ((r + 1) * (r + 1) <= i)
+            r++;
+        g_level_of[i] = (uint8_t)r;
+    }
 }
 
 /* Linear interpolation in the f(t) table: within 1e-4 of the exact curve. */
@@ -815,16 +825,22 @@ typedef struct {
     size_t n, cap;
 } u32stack;
 
-static int u32_push(u32stack *s, uint32_t p)
+static int u32_grow(u32stack *s)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        uint32_t *grown = realloc(s->v, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        s->v = grown;
-        s->cap = cap;
-    }
+    size_t cap = s->cap ? s->cap * 2 : 1024;
+    uint32_t *grown = realloc(s->v, cap * sizeof *grown);
+    if (!grown)
+        return -1;
+    s->v = grown;
+    s->cap = cap;
+    return 0;
+}
+
+/* The flood's innermost operation: the common case must inline. */
+static inline int u32_push(u32stack *s, uint32_t p)
+{
+    if (s->n == s->cap && u32_grow(s) != 0)
+        return -1;
     s->v[s->n++] = p;
     return 0;
 }
@@ -846,8 +862,9 @@ static void cost_tile(const segment_image *img, const float *mu, uint8_t *cost, 
     for (int yy = y0; yy < y1; yy++) {
         size_t i = (size_t)yy * img->w + x0;
         for (int xx = x0; xx < x1; xx++, i++) {
-            float c = de(img->lab + i * 3, mu) * LEVEL_SCALE;
-            cost[i] = c >= (float)FLOOD_NB ? (uint8_t)FLOOD_NB : (uint8_t)c;
+            /* level = floor(sqrt(4 d^2)) by table: no square root per pixel */
+            float v = de2(img->lab + i * 3, mu) * (LEVEL_SCALE * LEVEL_SCALE);
+            cost[i] = v >= (float)(FLOOD_NB * FLOOD_NB) ? (uint8_t)FLOOD_NB : g_level_of[(int)v];
         }
     }
 }
@@ -1595,7 +1612,8 @@ seg_status segment_text(const segment_image *img, const char *prompt, int max_re
     comp *order = malloc((size_t)(ncomp ? ncomp : 1) * sizeof *order);
     if (!order)
         goto out;
-    memcpy(order, comps, (size_t)ncomp * sizeof *order);
+    if (ncomp)
+        memcpy(order, comps, (size_t)ncomp * sizeof *order);
     qsort(order, (size_t)ncomp, sizeof *order, cmp_comp_area);
     int64_t min_area = (int64_t)(N / 20000);
     if (min_area < 12)

@@ -11,10 +11,14 @@
  *          the seed that reaches it first, so positive regions never cross into
  *          what a negative point claims. The tolerance adapts per prompt: the
  *          area-vs-tolerance curve of the positive region is scanned from
- *          max(3, 2.5 x local noise) to 40 Delta-E and the most stable tolerance
- *          wins (area(t/1.3) / area(t*1.3) highest; ties go to the larger t).
- *          The largest 4-connected component is kept and its holes are filled
- *          (a hole holding a negative point stays open).
+ *          max(3, 2.5 x local noise) to 40 Delta-E with the stability
+ *          area(t/1.3) / area(t*1.3); the first run of tolerances whose
+ *          stability is >= 0.9 is the object (its most stable member, the
+ *          larger on ties) - the smallest coherent thing at the click. Without
+ *          such a run the most stable tolerance wins; the flood stops once the
+ *          region passes an eighth of the image (it has leaked). The largest
+ *          4-connected component is kept and its holes are filled (a hole
+ *          holding a negative point stays open).
  *   box:   the box's one-pixel frame seeds a background model (up to 4 colour
  *          clusters by deterministic k-means; clusters under 10% of the frame
  *          are treated as object that the frame cut through). Pixels inside the

@@ -228,6 +228,8 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
         " LIMIT ?2)",
         "DELETE FROM pictograph_sessions WHERE rowid IN (SELECT rowid FROM pictograph_sessions WHERE workspace_id=?1"
         " LIMIT ?2)",
+        "DELETE FROM pictograph_answers WHERE rowid IN (SELECT rowid FROM pictograph_answers WHERE workspace_id=?1"
+        " LIMIT ?2)",
         "DELETE FROM pictograph_idempotency WHERE rowid IN (SELECT rowid FROM pictograph_idempotency"
         " WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM pictograph_ledger WHERE rowid IN (SELECT rowid FROM pictograph_ledger WHERE workspace_id=?1"
@@ -343,6 +345,7 @@ st_result store_workspaces_clear(const char *id)
         /* pictograph */
         "DELETE FROM pictograph_batches WHERE workspace_id=?1",
         "DELETE FROM pictograph_sessions WHERE workspace_id=?1",
+        "DELETE FROM pictograph_answers WHERE workspace_id=?1",
         "DELETE FROM pictograph_idempotency WHERE workspace_id=?1",
         "DELETE FROM pictograph_ledger WHERE workspace_id=?1",
         "DELETE FROM pictograph_credits WHERE workspace_id=?1",

@@ -16,6 +16,7 @@
 #include "lb_multipart.h"
 #include "lb_ops.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -66,13 +67,20 @@ static const lb_op ops[] = {
 
 #define NOPS (sizeof ops / sizeof *ops)
 
+static const char *op_names[NOPS + 1];
+static pthread_once_t op_names_once = PTHREAD_ONCE_INIT;
+
+static void fill_op_names(void)
+{
+    for (size_t i = 0; i < NOPS; i++)
+        op_names[i] = ops[i].op;
+    op_names[NOPS] = NULL;
+}
+
 const char *const *lb_graphql_operations(void)
 {
-    static const char *names[NOPS + 1];
-    for (size_t i = 0; i < NOPS; i++)
-        names[i] = ops[i].op;
-    names[NOPS] = NULL;
-    return names;
+    pthread_once(&op_names_once, fill_op_names);
+    return op_names;
 }
 
 size_t lb_graphql_cap(const vs_request *req)

@@ -8,6 +8,10 @@
 
 /* A fresh id into out[26]. */
 void lb_ids_cuid(char out[26]);
+/* A UUID (version 7 layout) that sorts after every one this process made
+ * before, so rows keyed by it append to their index instead of landing at
+ * random places (bulk imports). */
+void lb_ids_sequential_uuid(char out[37]);
 /* A stable id derived from (kind, key): the same inputs always give the same id
  * (the organisation and user of a workspace). */
 void lb_ids_derived(const char *kind, const char *key, char out[26]);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "labelbox.h"
 #include "lb_files.h"
+#include "lb_ids.h"
 #include "lb_ndjson.h"
 #include "lb_ontology.h"
 #include "lb_rowdata.h"
@@ -45,6 +46,7 @@ typedef struct {
     run_row *rows;
     size_t nrows, cap;
     lb_strmap by_id, by_key, replaced;
+    int has_prior;       /* earlier imports left something to replace */
     st_result failure;   /* the first store failure a callback met */
 } import_run;
 
@@ -133,7 +135,9 @@ static int env_accept(void *arg, const lb_accepted *a)
     import_run *run = arg;
     const char *kind = run->mal ? "mal" : "label";
     st_result r = ST_OK;
-    if (run->mal) {
+    if (!run->has_prior) {
+        /* a first import of its kind in the project replaces nothing */
+    } else if (run->mal) {
         r = store_lb_imports_replace(run->imp.project_id, kind, run->imp.id, NULL, a->uuid);
     } else {
         int fresh = lb_strmap_put(&run->replaced, a->row->asset_id, 0);
@@ -142,6 +146,7 @@ static int env_accept(void *arg, const lb_accepted *a)
         else if (fresh > 0)
             r = store_lb_imports_replace(run->imp.project_id, kind, run->imp.id, a->row->asset_id, NULL);
     }
+    char first[37] = "", last[37] = "";
     size_t i;
     json_t *spec;
     json_array_foreach(a->annotations, i, spec) {
@@ -149,6 +154,7 @@ static int env_accept(void *arg, const lb_accepted *a)
             break;
         annotation_row ann;
         memset(&ann, 0, sizeof ann);
+        lb_ids_sequential_uuid(ann.id);
         snprintf(ann.workspace_id, sizeof ann.workspace_id, "%s", run->imp.workspace_id);
         snprintf(ann.dataset_id, sizeof ann.dataset_id, "%s", a->row->dataset_id);
         snprintf(ann.asset_id, sizeof ann.asset_id, "%s", a->row->asset_id);
@@ -163,11 +169,15 @@ static int env_accept(void *arg, const lb_accepted *a)
         snprintf(ann.source, sizeof ann.source, "%s", run->mal ? "model" : "human");
         r = geometry ? store_annotations_create(&ann) : ST_ERROR;
         free(geometry);
-        if (r == ST_OK)
-            r = store_lb_imports_link(ann.id, run->imp.workspace_id, run->imp.project_id, run->imp.id,
-                                      a->row->asset_id, kind, a->uuid,
-                                      json_string_value(json_object_get(spec, "schemaId")), a->benchmark && !run->mal);
+        if (i == 0)
+            memcpy(first, ann.id, sizeof first);
+        memcpy(last, ann.id, sizeof last);
     }
+    if (r == ST_OK && first[0])
+        r = store_lb_imports_link(run->imp.workspace_id, run->imp.project_id, run->imp.id, a->row->asset_id, kind,
+                                  a->uuid, json_string_value(json_object_get(json_array_get(a->annotations, 0),
+                                                                             "schemaId")),
+                                  a->benchmark && !run->mal, first, last);
     if (r == ST_OK && a->relationship) {
         json_t *rel = a->relationship;
         r = store_lb_imports_relationship(
@@ -246,6 +256,8 @@ static st_result run_import(import_run *run, const lb_ontology *ontology, const 
     r = store_lb_rows_of_project(run->imp.workspace_id, run->imp.project_id, collect_row, run);
     if (r == ST_OK)
         r = run->failure;
+    if (r == ST_OK)
+        r = store_lb_imports_has_prior(run->imp.project_id, run->mal ? "mal" : "label", &run->has_prior);
     if (r != ST_OK)
         goto fail;
     int64_t started = clock_real_ms();

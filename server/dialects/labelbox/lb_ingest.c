@@ -13,6 +13,7 @@
 #include "db.h"
 #include "labelbox.h"
 #include "lb_ids.h"
+#include "lb_jobs.h"
 #include "lb_rowdata.h"
 #include "store_lb_rows.h"
 #include "store_lb_tasks.h"
@@ -161,7 +162,7 @@ static step_outcome fail_task(const lb_task_row *t, const char *message)
             r = store_lb_tasks_finish(t->id, "FAILED", NULL, text);
         free(text);
         json_decref(errors);
-        r = r == ST_OK ? db_commit() : (db_rollback(), r);
+        r = lb_finish_txn(r);
     }
     return r == ST_BUSY ? STEP_WAIT : STEP_DONE;
 }
@@ -196,7 +197,7 @@ step_outcome lb_ingest_step(job_ctx *ctx)
         r = db_begin();
         if (r == ST_OK) {
             r = store_lb_tasks_finish(t.id, "COMPLETE", NULL, NULL);
-            r = r == ST_OK ? db_commit() : (db_rollback(), r);
+            r = lb_finish_txn(r);
         }
         out = r == ST_OK ? STEP_DONE : STEP_WAIT;
         goto out;
@@ -220,7 +221,7 @@ step_outcome lb_ingest_step(job_ctx *ctx)
         r = store_lb_tasks_advance(t.id, t.chunks_done + 1, (double)(t.chunks_done + 1) / (double)n);
     if (r == ST_OK && (size_t)t.chunks_done + 1 == n)
         r = store_lb_tasks_finish(t.id, "COMPLETE", NULL, NULL);
-    r = r == ST_OK ? db_commit() : (db_rollback(), r);
+    r = lb_finish_txn(r);
     if (r != ST_OK)
         goto busy;
     ctx->progress = t.chunks_done + 1;

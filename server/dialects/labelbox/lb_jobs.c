@@ -6,6 +6,7 @@
 #include "lb_jobs.h"
 #include "clock.h"
 #include "core/store_jobs.h"
+#include "db.h"
 #include "worker.h"
 
 #include <stdlib.h>
@@ -19,6 +20,14 @@ st_result lb_jobs_queue(const char *workspace_id, const char *type, json_t *payl
     char job_id[37];
     st_result r = store_jobs_insert(workspace_id, type, text, clock_now_ms(), job_id);
     free(text);
+    return r;
+}
+
+st_result lb_finish_txn(st_result r)
+{
+    if (r == ST_OK)
+        return db_commit();
+    db_rollback();
     return r;
 }
 

@@ -16,6 +16,9 @@
 /* Queues a job due now; joins the caller's transaction (wake the worker after
  * the commit). */
 st_result lb_jobs_queue(const char *workspace_id, const char *type, json_t *payload);
+/* Ends the caller's transaction: commits when r is ST_OK, else rolls back;
+ * returns the outcome. */
+st_result lb_finish_txn(st_result r);
 /* Wakes the worker, then polls done(arg) until it returns nonzero or timeout_ms
  * of real time pass; 1 when done. */
 int lb_jobs_wait(int (*done)(void *), void *arg, int timeout_ms);

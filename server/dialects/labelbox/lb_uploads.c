@@ -7,6 +7,7 @@
 #include "core/transfer.h"
 #include "db.h"
 #include "lb_files.h"
+#include "lb_jobs.h"
 #include "lb_ops.h"
 
 #include <stdio.h>
@@ -37,7 +38,7 @@ int lb_uploads_file(lb_call *c)
     st_result r = db_begin();
     if (r == ST_OK) {
         r = lb_files_publish(c->req->workspace_id, "labelbox.upload", c->file->data, c->file->len, safe, ctype, token);
-        r = r == ST_OK ? db_commit() : (db_rollback(), r);
+        r = lb_finish_txn(r);
     }
     if (r != ST_OK)
         return lb_error_store(c, r, "Upload");

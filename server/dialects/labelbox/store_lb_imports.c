@@ -1,7 +1,7 @@
 /* store_lb_imports.c — SQL for labelbox_imports, labelbox_annotations and
  * labelbox_relationships. Replacing an earlier import's annotations deletes the
- * core rows through the link table in one statement; the links go with them by
- * cascade. Any thread. */
+ * core rows in the id ranges its link rows record, then those link rows (one
+ * row per line; see schema/0005_labelbox.sql). Any thread. */
 #include "store_lb_imports.h"
 #include "clock.h"
 #include "db.h"
@@ -108,50 +108,71 @@ st_result store_lb_imports_finish(const char *id, const char *state, const char 
 st_result store_lb_imports_replace(const char *project_id, const char *kind, const char *import_id,
                                    const char *asset_id, const char *uuid)
 {
-    sqlite3_stmt *ann, *rel;
+    sqlite3_stmt *ann, *links, *rel = NULL;
     if (uuid) {
-        ann = db_stmt("DELETE FROM annotations WHERE id IN (SELECT annotation_id FROM labelbox_annotations"
-                      " WHERE project_id=?1 AND kind=?2 AND uuid=?4 AND import_id<>?3)");
+        ann = db_stmt("DELETE FROM annotations WHERE id IN (SELECT a.id FROM labelbox_annotations l JOIN annotations a"
+                      " ON a.id BETWEEN l.first_annotation AND l.last_annotation AND a.asset_id=l.asset_id"
+                      " WHERE l.project_id=?1 AND l.kind=?2 AND l.uuid=?4 AND l.import_id<>?3)");
+        links = db_stmt("DELETE FROM labelbox_annotations WHERE project_id=?1 AND kind=?2 AND uuid=?4"
+                        " AND import_id<>?3");
         rel = db_stmt("DELETE FROM labelbox_relationships WHERE project_id=?1 AND uuid=?4 AND import_id<>?3");
     } else {
-        ann = db_stmt("DELETE FROM annotations WHERE id IN (SELECT annotation_id FROM labelbox_annotations"
-                      " WHERE project_id=?1 AND kind=?2 AND asset_id=?4 AND import_id<>?3)");
-        rel = NULL;
+        ann = db_stmt("DELETE FROM annotations WHERE id IN (SELECT a.id FROM labelbox_annotations l JOIN annotations a"
+                      " ON a.id BETWEEN l.first_annotation AND l.last_annotation AND a.asset_id=l.asset_id"
+                      " WHERE l.project_id=?1 AND l.kind=?2 AND l.asset_id=?4 AND l.import_id<>?3)");
+        links = db_stmt("DELETE FROM labelbox_annotations WHERE project_id=?1 AND kind=?2 AND asset_id=?4"
+                        " AND import_id<>?3");
     }
-    if (!ann)
+    if (!ann || !links || (uuid && !rel))
         return ST_ERROR;
-    sqlite3_bind_text(ann, 1, project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ann, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ann, 3, import_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ann, 4, uuid ? uuid : asset_id, -1, SQLITE_STATIC);
-    st_result r = db_exec_stmt(ann);
-    if (r != ST_OK || !uuid)
-        return r;
-    if (!rel)
-        return ST_ERROR;
-    sqlite3_bind_text(rel, 1, project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(rel, 3, import_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(rel, 4, uuid, -1, SQLITE_STATIC);
-    return db_exec_stmt(rel);
+    sqlite3_stmt *steps[] = {ann, links, rel};
+    for (size_t i = 0; i < 3 && steps[i]; i++) {
+        sqlite3_stmt *st = steps[i];
+        sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
+        if (st != rel)
+            sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, import_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, uuid ? uuid : asset_id, -1, SQLITE_STATIC);
+        st_result r = db_exec_stmt(st);
+        if (r != ST_OK)
+            return r;
+    }
+    return ST_OK;
 }
 
-st_result store_lb_imports_link(const char *annotation_id, const char *workspace_id, const char *project_id,
-                                const char *import_id, const char *asset_id, const char *kind, const char *uuid,
-                                const char *schema_id, int benchmark)
+st_result store_lb_imports_has_prior(const char *project_id, const char *kind, int *any)
 {
-    sqlite3_stmt *st = db_stmt("INSERT INTO labelbox_annotations(annotation_id, workspace_id, project_id, import_id,"
-                               " asset_id, kind, uuid, schema_id, benchmark) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    sqlite3_stmt *st = db_stmt("SELECT EXISTS(SELECT 1 FROM labelbox_annotations WHERE project_id=?1 AND kind=?2)"
+                               " OR (?2='mal' AND EXISTS(SELECT 1 FROM labelbox_relationships WHERE project_id=?1))");
     if (!st)
         return ST_ERROR;
-    sqlite3_bind_text(st, 1, annotation_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, workspace_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, import_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, asset_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, schema_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, benchmark);
+    sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *any = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ST_OK : db_result(rc);
+}
+
+st_result store_lb_imports_link(const char *workspace_id, const char *project_id, const char *import_id,
+                                const char *asset_id, const char *kind, const char *uuid, const char *schema_id,
+                                int benchmark, const char *first_annotation, const char *last_annotation)
+{
+    sqlite3_stmt *st = db_stmt("INSERT INTO labelbox_annotations(workspace_id, project_id, import_id, asset_id, kind,"
+                               " uuid, schema_id, benchmark, first_annotation, last_annotation)"
+                               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, import_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, asset_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, schema_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, benchmark);
+    sqlite3_bind_text(st, 9, first_annotation, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, last_annotation, -1, SQLITE_STATIC);
     return db_exec_stmt(st);
 }
 

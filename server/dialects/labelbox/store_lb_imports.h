@@ -38,11 +38,16 @@ st_result store_lb_imports_finish(const char *id, const char *state, const char 
  * row (ground truth, uuid NULL). Joins the caller's transaction. */
 st_result store_lb_imports_replace(const char *project_id, const char *kind, const char *import_id,
                                    const char *asset_id, const char *uuid);
-/* Records that a core annotation came from an import line. Joins the caller's
- * transaction. */
-st_result store_lb_imports_link(const char *annotation_id, const char *workspace_id, const char *project_id,
-                                const char *import_id, const char *asset_id, const char *kind, const char *uuid,
-                                const char *schema_id, int benchmark);
+/* *any = 1 when an earlier import of the project left annotations (of kind) or
+ * relationships that a new import could replace; lets a first import skip the
+ * per-line replacement. */
+st_result store_lb_imports_has_prior(const char *project_id, const char *kind, int *any);
+/* Records what an accepted line created: its core annotations are the ids in
+ * [first_annotation, last_annotation] on asset_id (sequential ids). Joins the
+ * caller's transaction. */
+st_result store_lb_imports_link(const char *workspace_id, const char *project_id, const char *import_id,
+                                const char *asset_id, const char *kind, const char *uuid, const char *schema_id,
+                                int benchmark, const char *first_annotation, const char *last_annotation);
 /* Stores a MAL relationship line. Joins the caller's transaction. */
 st_result store_lb_imports_relationship(const char *workspace_id, const char *project_id, const char *import_id,
                                         const char *asset_id, const char *uuid, const char *name,

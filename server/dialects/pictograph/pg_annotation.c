@@ -3,8 +3,11 @@
  */
 #include "pg_annotation.h"
 #include "core/ids.h"
+#include "core/store_datasets.h"
+#include "dialects/pictograph/store_pg_datasets.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void pg_ann_clear(pg_ann *a)
@@ -323,6 +326,49 @@ int pg_ann_parse(const json_t *obj, const json_t *base, pg_errs *e, pg_ann *out)
         return -1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ classes */
+
+#define CLASS_NAME_MAX 120
+
+st_result pg_classes_add(const char *workspace_id, const char *dataset_id, const pg_ann *anns, size_t n,
+                         int64_t now)
+{
+    dataset_row ds;
+    st_result r = store_datasets_get(workspace_id, dataset_id, &ds);
+    if (r != ST_OK)
+        return r;
+    json_t *attrs = json_loads(ds.attrs ? ds.attrs : "{}", 0, NULL);
+    json_t *classes = json_object_get(attrs, "pictograph_classes");
+    classes = json_is_array(classes) ? json_copy(classes) : json_array();
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(anns[i].name) > CLASS_NAME_MAX)
+            continue;
+        int known = 0;
+        size_t k;
+        json_t *c;
+        json_array_foreach(classes, k, c) {
+            const char *have = json_string_value(json_object_get(c, "name"));
+            known |= have && strcmp(have, anns[i].name) == 0;
+        }
+        if (known)
+            continue;
+        const char *type = strcmp(anns[i].kind, "point") == 0 ? "keypoint" : anns[i].kind;
+        json_array_append_new(classes, json_pack("{s:s,s:s,s:s}", "name", anns[i].name, "type", type, "color",
+                                                 pg_class_color(json_array_size(classes))));
+        changed = 1;
+    }
+    if (changed) {
+        char *text = json_dumps(classes, JSON_COMPACT);
+        r = text ? store_pg_datasets_set_classes(workspace_id, dataset_id, text, now) : ST_ERROR;
+        free(text);
+    }
+    json_decref(classes);
+    json_decref(attrs);
+    dataset_row_free(&ds);
+    return r;
 }
 
 /* ------------------------------------------------------------- render */

@@ -34,6 +34,11 @@ void pg_ann_clear(pg_ann *a);
 /* Parses obj (located at base, e.g. ["body","annotations",3]). 0 when valid;
  * -1 with the problems recorded in e. */
 int pg_ann_parse(const json_t *obj, const json_t *base, pg_errs *e, pg_ann *out);
+/* Adds the names of anns that the dataset's class list lacks (type from the
+ * annotation; names over 120 bytes, the class-name limit, are not added). Joins
+ * the caller's transaction. */
+st_result pg_classes_add(const char *workspace_id, const char *dataset_id, const pg_ann *anns, size_t n,
+                         int64_t now);
 /* The wire object of a stored annotation, or NULL when it has none. */
 json_t *pg_ann_render(const char *row_id, const char *kind, const char *label, const char *geometry_json,
                       const char *attrs_json, int has_confidence, double confidence);

@@ -88,45 +88,6 @@ static void free_list(pg_ann *anns, size_t n)
     free(anns);
 }
 
-static const char *wire_type(const char *kind)
-{
-    return strcmp(kind, "point") == 0 ? "keypoint" : kind;
-}
-
-/* Adds the names of anns missing from the dataset's classes. */
-static st_result extend_classes(const char *ws, const dataset_row *ds, const pg_ann *anns, size_t n, int64_t now)
-{
-    json_t *attrs = json_loads(ds->attrs ? ds->attrs : "{}", 0, NULL);
-    json_t *classes = json_object_get(attrs, "pictograph_classes");
-    classes = json_is_array(classes) ? json_copy(classes) : json_array();
-    int changed = 0;
-    for (size_t i = 0; i < n; i++) {
-        int known = 0;
-        size_t k;
-        json_t *c;
-        json_array_foreach(classes, k, c) {
-            const char *have = json_string_value(json_object_get(c, "name"));
-            known |= have && strcmp(have, anns[i].name) == 0;
-        }
-        if (known)
-            continue;
-        size_t idx = json_array_size(classes);
-        json_array_append_new(classes, json_pack("{s:s,s:s,s:s}", "name", anns[i].name, "type",
-                                                 wire_type(anns[i].kind), "color",
-                                                 pg_class_color(idx)));
-        changed = 1;
-    }
-    st_result r = ST_OK;
-    if (changed) {
-        char *text = json_dumps(classes, JSON_COMPACT);
-        r = text ? store_pg_datasets_set_classes(ws, ds->id, text, now) : ST_ERROR;
-        free(text);
-    }
-    json_decref(classes);
-    json_decref(attrs);
-    return r;
-}
-
 /* Replaces the image's annotations with anns, in one transaction. */
 static st_result replace(const char *ws, const dataset_row *ds, const pg_image *im, const pg_ann *anns, size_t n,
                          int64_t *previous)
@@ -149,7 +110,7 @@ static st_result replace(const char *ws, const dataset_row *ds, const pg_image *
         if (r != ST_OK)
             goto fail;
     }
-    if ((r = extend_classes(ws, ds, anns, n, now)) != ST_OK)
+    if ((r = pg_classes_add(ws, ds->id, anns, n, now)) != ST_OK)
         goto fail;
     return db_commit();
 fail:

@@ -162,6 +162,8 @@ static st_result record(const pg_batch_row *b, int64_t index, const pg_image *im
             if (st != ST_OK)
                 goto fail;
         }
+        if ((st = pg_classes_add(b->workspace_id, b->dataset_id, r->anns, r->n, now)) != ST_OK)
+            goto fail;
         size_t k;
         json_t *tag;
         json_array_foreach(r->tags, k, tag) {

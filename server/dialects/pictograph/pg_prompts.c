@@ -11,6 +11,7 @@
  * no_detection and below_threshold, all with HTTP 200. Request threads.
  */
 #include "pg.h"
+#include "pg_answers.h"
 #include "pg_embed.h"
 #include "pg_idem.h"
 #include "pg_results.h"
@@ -279,6 +280,24 @@ done:
     return out;
 }
 
+/* The response body of a registered answer, in the prompt kind's shape. */
+static json_t *registered(const prompt *p, const pg_image *im, const json_t *answer)
+{
+    double t = pg_result_inference_time(im->a.width, im->a.height, p->kind == PROMPT_TEXT);
+    json_t *anns = json_object_get(answer, "annotations");
+    const char *status = json_string_value(json_object_get(answer, "status"));
+    if (p->kind == PROMPT_TEXT)
+        return json_pack("{s:s,s:O,s:f,s:I}", "status", status, "annotations", anns, "inference_time", t,
+                         "detection_count", (json_int_t)json_array_size(anns));
+    json_t *out = json_pack("{s:s,s:O,s:O,s:f}", "status", status, "annotations", anns, "score",
+                            json_object_get(answer, "score"), "inference_time", t);
+    if (p->kind == PROMPT_POINT) {
+        json_t *first = json_array_get(anns, 0);
+        json_object_set_new(out, "annotation", first ? json_incref(first) : json_null());
+    }
+    return out;
+}
+
 /* Session, charge and idempotency record in one transaction; 0 when done, else
  * res is failed (402 when the balance fell short meanwhile) or replayed. */
 static int commit(const vs_request *req, vs_response *res, const pg_idem *idem, const prompt *p, const pg_image *im,
@@ -321,6 +340,37 @@ static int commit(const vs_request *req, vs_response *res, const pg_idem *idem, 
     return vs_fail_store(res, r, "Credits");
 }
 
+/* The response body: a registered answer, else the engine's result. NULL with
+ * res failed (422 for an image the engine cannot read). */
+static json_t *respond(const vs_request *req, vs_response *res, const prompt *p, const pg_image *im, pg_embed **emb)
+{
+    json_t *body = NULL;
+    json_t *answer = pg_answers_find(req->workspace_id, im->a.id, kind_names[p->kind],
+                                     p->kind == PROMPT_TEXT ? p->text : NULL);
+    if (answer) {
+        body = registered(p, im, answer);
+        json_decref(answer);
+        if (!body)
+            vs_fail(res, 500, "internal", "The registered answer is unreadable");
+        return body;
+    }
+    int got = pg_embed_get(im->a.blob_sha256, emb);
+    if (got == -1) {
+        vs_fail(res, 422, "validation_error",
+                "Image '%.300s' cannot be auto-annotated: only PNG and JPEG images up to %u pixels are supported",
+                im->a.filename, PG_EMBED_MAX_PIXELS);
+        return NULL;
+    }
+    if (got != 0) {
+        vs_fail(res, 500, "internal", "Could not load the image");
+        return NULL;
+    }
+    body = compute(req, p, im, pg_embed_image(*emb));
+    if (!body)
+        vs_fail(res, 500, "internal", "Segmentation failed");
+    return body;
+}
+
 static int run(vs_request *req, vs_response *res, prompt_kind kind)
 {
     const pg_config *cfg = pg_config_get();
@@ -356,22 +406,9 @@ static int run(vs_request *req, vs_response *res, prompt_kind kind)
         rc = pg_fail_credits(res, cost, remaining);
         goto out;
     }
-    int got = pg_embed_get(im.a.blob_sha256, &emb);
-    if (got == -1) {
-        rc = vs_fail(res, 422, "validation_error",
-                     "Image '%.300s' cannot be auto-annotated: only PNG and JPEG images up to %u pixels are supported",
-                     im.a.filename, PG_EMBED_MAX_PIXELS);
+    body = respond(req, res, &p, &im, &emb);
+    if (!body)
         goto out;
-    }
-    if (got != 0) {
-        rc = vs_fail(res, 500, "internal", "Could not load the image");
-        goto out;
-    }
-    body = compute(req, &p, &im, pg_embed_image(emb));
-    if (!body) {
-        rc = vs_fail(res, 500, "internal", "Segmentation failed");
-        goto out;
-    }
     int c = commit(req, res, &idem, &p, &im, body);
     if (c == 0) {
         rc = vs_reply_json(res, 200, body);

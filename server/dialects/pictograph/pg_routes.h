@@ -3,6 +3,7 @@
 #ifndef VS_PG_ROUTES_H
 #define VS_PG_ROUTES_H
 #include "request.h"
+#include "dialects/pictograph/pg_answers.h"
 
 /* pg_prompts.c */
 int pg_prompt_point(vs_request *req, vs_response *res);

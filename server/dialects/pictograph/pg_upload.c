@@ -192,14 +192,13 @@ static int register_one(const vs_request *req, const dataset_row *ds, const entr
     char path[800], owner[128];
     unsigned char *data = NULL;
     size_t len = 0;
-    int status = 500;
     path_text(en, path, sizeof path);
     owner_ref(ds->id, en, owner);
     latest_blob l = {""};
     st_result r = store_transfers_by_owner(PURPOSE, owner, pick_latest, &l);
     if (r != ST_OK) {
         snprintf(err, errlen, "Store error: %s", store_result_name(r));
-        return status == 500 && r == ST_BUSY ? 503 : 500;
+        return r == ST_BUSY ? 503 : 500;
     }
     if (!l.sha[0]) {
         snprintf(err, errlen, "No bytes were uploaded for '%.300s'; PUT them to the upload_url first", path);

@@ -18,8 +18,6 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-static void text(sqlite3_stmt *st, int i, char *out, size_t cap) { snprintf(out, cap, "%s", col(st, i)); }
-
 static st_result finish_rows(sqlite3_stmt *st, int rc)
 {
     sqlite3_reset(st);
@@ -59,10 +57,26 @@ st_result store_vi_annotations_delete(const char *workspace_id, const char *asse
     return r;
 }
 
+st_result store_vi_annotations_has_whole(const char *workspace_id, const char *asset_id, const char *whole)
+{
+    sqlite3_stmt *st = db_stmt("SELECT 1 FROM annotations WHERE workspace_id=?1 AND asset_id=?2"
+                               " AND kind IN ('bbox','polygon','polyline','mask','text')"
+                               " AND COALESCE(json_extract(attrs, '$.vi.whole'), asset_id)=?3 LIMIT 1");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, asset_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, whole, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+}
+
 st_result store_vi_annotations_delete_whole(const char *workspace_id, const char *asset_id, const char *whole)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM annotations WHERE workspace_id=?1 AND asset_id=?2"
-                               " AND json_extract(attrs, '$.vi.whole')=?3");
+                               " AND kind IN ('bbox','polygon','polyline','mask','text')"
+                               " AND COALESCE(json_extract(attrs, '$.vi.whole'), asset_id)=?3");
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
@@ -122,7 +136,7 @@ st_result store_vi_wholes_get(const char *workspace_id, const char *dataset_id, 
     int rc = sqlite3_step(st);
     st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
     if (rc == SQLITE_ROW)
-        text(st, 0, asset_out, 37);
+        db_col_copy(st, 0, asset_out, 37);
     sqlite3_reset(st);
     return r;
 }
@@ -176,18 +190,18 @@ st_result store_vi_dataset_annotated(const char *workspace_id, const char *datas
 static void read_asset(sqlite3_stmt *st, asset_row *a)
 {
     memset(a, 0, sizeof *a);
-    text(st, 0, a->id, sizeof a->id);
-    text(st, 1, a->workspace_id, sizeof a->workspace_id);
-    text(st, 2, a->dataset_id, sizeof a->dataset_id);
-    text(st, 3, a->directory, sizeof a->directory);
-    text(st, 4, a->filename, sizeof a->filename);
-    text(st, 5, a->blob_sha256, sizeof a->blob_sha256);
-    text(st, 6, a->mime, sizeof a->mime);
+    db_col_copy(st, 0, a->id, sizeof a->id);
+    db_col_copy(st, 1, a->workspace_id, sizeof a->workspace_id);
+    db_col_copy(st, 2, a->dataset_id, sizeof a->dataset_id);
+    db_col_copy(st, 3, a->directory, sizeof a->directory);
+    db_col_copy(st, 4, a->filename, sizeof a->filename);
+    db_col_copy(st, 5, a->blob_sha256, sizeof a->blob_sha256);
+    db_col_copy(st, 6, a->mime, sizeof a->mime);
     a->width = sqlite3_column_int(st, 7);
     a->height = sqlite3_column_int(st, 8);
     a->size = sqlite3_column_int64(st, 9);
-    text(st, 10, a->status, sizeof a->status);
-    text(st, 11, a->split, sizeof a->split);
+    db_col_copy(st, 10, a->status, sizeof a->status);
+    db_col_copy(st, 11, a->split, sizeof a->split);
     a->created_at = sqlite3_column_int64(st, 12);
     a->updated_at = sqlite3_column_int64(st, 13);
 }

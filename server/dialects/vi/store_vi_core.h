@@ -26,8 +26,11 @@ st_result store_vi_annotations_by_asset(const char *workspace_id, const char *as
                                         void (*cb)(const vi_ann_row *, void *), void *arg);
 /* Deletes one annotation of an asset; ST_NOT_FOUND when there is none. */
 st_result store_vi_annotations_delete(const char *workspace_id, const char *asset_id, const char *id);
-/* Deletes the annotations of an asset that belong to one JSONL line ("whole").
- * Joins the caller's transaction. */
+/* The line ("whole") of an annotation is attrs vi.whole, else the asset id (rows
+ * written by other dialects form one whole per asset). has_whole: ST_OK when the
+ * asset has a Vi-visible annotation of that whole, else ST_NOT_FOUND.
+ * delete_whole removes them; it joins the caller's transaction. */
+st_result store_vi_annotations_has_whole(const char *workspace_id, const char *asset_id, const char *whole);
 st_result store_vi_annotations_delete_whole(const char *workspace_id, const char *asset_id, const char *whole);
 /* Deletes every annotation of an asset. Joins the caller's transaction. */
 st_result store_vi_annotations_delete_asset(const char *workspace_id, const char *asset_id);

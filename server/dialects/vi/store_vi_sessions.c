@@ -17,8 +17,6 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-static void text(sqlite3_stmt *st, int i, char *out, size_t cap) { snprintf(out, cap, "%s", col(st, i)); }
-
 static void bind(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && *s)
@@ -96,13 +94,13 @@ static void read_asset_session(sqlite3_stmt *st, void *p)
 {
     vi_asset_session_row *s = p;
     memset(s, 0, sizeof *s);
-    text(st, 0, s->id, sizeof s->id);
-    text(st, 1, s->workspace_id, sizeof s->workspace_id);
-    text(st, 2, s->dataset_id, sizeof s->dataset_id);
-    text(st, 3, s->failure_mode, sizeof s->failure_mode);
-    text(st, 4, s->on_overwritten, sizeof s->on_overwritten);
-    text(st, 5, s->spec_kind, sizeof s->spec_kind);
-    text(st, 6, s->finished, sizeof s->finished);
+    db_col_copy(st, 0, s->id, sizeof s->id);
+    db_col_copy(st, 1, s->workspace_id, sizeof s->workspace_id);
+    db_col_copy(st, 2, s->dataset_id, sizeof s->dataset_id);
+    db_col_copy(st, 3, s->failure_mode, sizeof s->failure_mode);
+    db_col_copy(st, 4, s->on_overwritten, sizeof s->on_overwritten);
+    db_col_copy(st, 5, s->spec_kind, sizeof s->spec_kind);
+    db_col_copy(st, 6, s->finished, sizeof s->finished);
     s->finished_at = sqlite3_column_int64(st, 7);
     s->message = db_col_strdup(st, 8);
     s->events = db_col_strdup(st, 9);
@@ -137,17 +135,17 @@ st_result store_vi_asset_files_list(const char *session_id, void (*cb)(const vi_
         vi_asset_file_row f;
         memset(&f, 0, sizeof f);
         f.position = sqlite3_column_int(st, 0);
-        text(st, 1, f.filename, sizeof f.filename);
-        text(st, 2, f.mime, sizeof f.mime);
-        text(st, 3, f.kind, sizeof f.kind);
+        db_col_copy(st, 1, f.filename, sizeof f.filename);
+        db_col_copy(st, 2, f.mime, sizeof f.mime);
+        db_col_copy(st, 3, f.kind, sizeof f.kind);
         f.size = sqlite3_column_int64(st, 4);
         f.has_crc32c = sqlite3_column_type(st, 5) != SQLITE_NULL;
         f.crc32c = sqlite3_column_int64(st, 5);
         f.custom_metadata = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : col(st, 6);
-        text(st, 7, f.token, sizeof f.token);
-        text(st, 8, f.state, sizeof f.state);
-        text(st, 9, f.error_code, sizeof f.error_code);
-        text(st, 10, f.asset_id, sizeof f.asset_id);
+        db_col_copy(st, 7, f.token, sizeof f.token);
+        db_col_copy(st, 8, f.state, sizeof f.state);
+        db_col_copy(st, 9, f.error_code, sizeof f.error_code);
+        db_col_copy(st, 10, f.asset_id, sizeof f.asset_id);
         cb(&f, arg);
     }
     sqlite3_reset(st);
@@ -220,18 +218,18 @@ static void read_import(sqlite3_stmt *st, void *p)
 {
     vi_import_row *s = p;
     memset(s, 0, sizeof *s);
-    text(st, 0, s->id, sizeof s->id);
-    text(st, 1, s->workspace_id, sizeof s->workspace_id);
-    text(st, 2, s->dataset_id, sizeof s->dataset_id);
+    db_col_copy(st, 0, s->id, sizeof s->id);
+    db_col_copy(st, 1, s->workspace_id, sizeof s->workspace_id);
+    db_col_copy(st, 2, s->dataset_id, sizeof s->dataset_id);
     s->upload_before = sqlite3_column_int64(st, 3);
-    text(st, 4, s->on_bad_annotation, sizeof s->on_bad_annotation);
-    text(st, 5, s->on_bad_file, sizeof s->on_bad_file);
-    text(st, 6, s->on_overwritten, sizeof s->on_overwritten);
+    db_col_copy(st, 4, s->on_bad_annotation, sizeof s->on_bad_annotation);
+    db_col_copy(st, 5, s->on_bad_file, sizeof s->on_bad_file);
+    db_col_copy(st, 6, s->on_overwritten, sizeof s->on_overwritten);
     s->attributes = db_col_strdup(st, 7);
-    text(st, 8, s->inserted, sizeof s->inserted);
-    text(st, 9, s->inserted_reason, sizeof s->inserted_reason);
+    db_col_copy(st, 8, s->inserted, sizeof s->inserted);
+    db_col_copy(st, 9, s->inserted_reason, sizeof s->inserted_reason);
     s->inserted_at = sqlite3_column_int64(st, 10);
-    text(st, 11, s->complete, sizeof s->complete);
+    db_col_copy(st, 11, s->complete, sizeof s->complete);
     s->complete_at = sqlite3_column_int64(st, 12);
     s->reason = db_col_strdup(st, 13);
     s->files_uploaded = sqlite3_column_int64(st, 14);
@@ -338,17 +336,17 @@ static void read_export(sqlite3_stmt *st, void *p)
 {
     vi_export_row *e = p;
     memset(e, 0, sizeof *e);
-    text(st, 0, e->id, sizeof e->id);
-    text(st, 1, e->workspace_id, sizeof e->workspace_id);
-    text(st, 2, e->dataset_id, sizeof e->dataset_id);
-    text(st, 3, e->resource, sizeof e->resource);
-    text(st, 4, e->format, sizeof e->format);
+    db_col_copy(st, 0, e->id, sizeof e->id);
+    db_col_copy(st, 1, e->workspace_id, sizeof e->workspace_id);
+    db_col_copy(st, 2, e->dataset_id, sizeof e->dataset_id);
+    db_col_copy(st, 3, e->resource, sizeof e->resource);
+    db_col_copy(st, 4, e->format, sizeof e->format);
     e->normalized = sqlite3_column_int(st, 5);
     e->has_split = sqlite3_column_type(st, 6) != SQLITE_NULL;
     e->split_ratio = sqlite3_column_double(st, 6);
-    text(st, 7, e->state, sizeof e->state);
+    db_col_copy(st, 7, e->state, sizeof e->state);
     e->message = db_col_strdup(st, 8);
-    text(st, 9, e->token, sizeof e->token);
+    db_col_copy(st, 9, e->token, sizeof e->token);
     e->expires_at = sqlite3_column_int64(st, 10);
     e->generation = sqlite3_column_int64(st, 11);
     e->created_at = sqlite3_column_int64(st, 12);
@@ -437,11 +435,11 @@ static void read_bulk(sqlite3_stmt *st, void *p)
 {
     vi_bulk_row *b = p;
     memset(b, 0, sizeof *b);
-    text(st, 0, b->id, sizeof b->id);
-    text(st, 1, b->workspace_id, sizeof b->workspace_id);
-    text(st, 2, b->dataset_id, sizeof b->dataset_id);
+    db_col_copy(st, 0, b->id, sizeof b->id);
+    db_col_copy(st, 1, b->workspace_id, sizeof b->workspace_id);
+    db_col_copy(st, 2, b->dataset_id, sizeof b->dataset_id);
     b->spec = db_col_strdup(st, 3);
-    text(st, 4, b->state, sizeof b->state);
+    db_col_copy(st, 4, b->state, sizeof b->state);
     b->deleted = sqlite3_column_int64(st, 5);
     b->created_at = sqlite3_column_int64(st, 6);
     b->updated_at = sqlite3_column_int64(st, 7);

@@ -426,25 +426,15 @@ static const char *enum_value(json_t *spec, const char *key, const char *const *
 }
 
 /* Inserts the session, its transfers, its files and its job; one transaction. */
-static st_result create_session(const vs_request *req, vi_asset_session_row *s, json_t *assets)
+static st_result create_session(const vs_request *req, vi_asset_session_row *s, vi_asset_file_row *files, size_t n)
 {
     st_result r = db_begin();
     if (r != ST_OK)
         return r;
     if ((r = store_vi_asset_sessions_create(s)) != ST_OK)
         goto fail;
-    size_t i;
-    json_t *a;
-    json_array_foreach(assets, i, a) {
-        vi_asset_file_row f;
-        char *custom = NULL;
-        vs_response scratch;
-        memset(&scratch, 0, sizeof scratch);
-        if (parse_asset(&scratch, i, a, &f, &custom) != 0) { /* validated before: cannot fail */
-            vs_response_free(&scratch);
-            r = ST_INVALID;
-            goto fail;
-        }
+    for (size_t i = 0; i < n; i++) {
+        vi_asset_file_row f = files[i];
         transfer_row t;
         memset(&t, 0, sizeof t);
         snprintf(t.workspace_id, sizeof t.workspace_id, "%s", req->workspace_id);
@@ -463,7 +453,6 @@ static st_result create_session(const vs_request *req, vi_asset_session_row *s, 
             snprintf(f.token, sizeof f.token, "%s", t.token);
             r = store_vi_asset_files_create(s->id, s->workspace_id, &f);
         }
-        free(custom);
         if (r != ST_OK)
             goto fail;
     }
@@ -500,19 +489,21 @@ int vi_asset_sessions_create(vs_request *req, vs_response *res)
     json_t *kind = json_object_get(spec, "kind");
     if (kind && !json_is_null(kind) && (!json_is_string(kind) || json_string_length(kind) > 60))
         return vs_fail(res, 400, "validation_error", "spec.kind must be a string");
-    size_t i;
-    json_t *a;
-    json_array_foreach(assets, i, a) {
-        vi_asset_file_row f;
-        char *custom = NULL;
-        int rc = parse_asset(res, i, a, &f, &custom);
-        free(custom);
-        if (rc != 0)
-            return -1;
-    }
+    size_t n = json_array_size(assets), i;
+    vi_asset_file_row *files = calloc(n, sizeof *files);
+    char **customs = calloc(n, sizeof *customs);
     vi_dataset_ref d;
+    memset(&d, 0, sizeof d);
+    int rc = -1;
+    if (!files || !customs) {
+        vs_fail(res, 500, "internal", "Out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        if (parse_asset(res, i, json_array_get(assets, i), &files[i], &customs[i]) != 0)
+            goto out;
     if (vi_dataset_resolve(req, res, &d) != 0)
-        return -1;
+        goto out;
     vi_asset_session_row s;
     memset(&s, 0, sizeof s);
     ids_uuid(s.id);
@@ -524,13 +515,18 @@ int vi_asset_sessions_create(vs_request *req, vs_response *res)
     snprintf(s.finished, sizeof s.finished, "Waiting");
     s.created_at = s.updated_at = s.last_activity = clock_now_ms();
     s.generation = 1;
-    st_result r = create_session(req, &s, assets);
+    st_result r = create_session(req, &s, files, n);
     if (r != ST_OK) {
-        vi_dataset_ref_free(&d);
-        return vs_fail_store(res, r, "Asset ingestion session");
+        vs_fail_store(res, r, "Asset ingestion session");
+        goto out;
     }
     worker_wake();
-    int rc = render(req, res, &d, &s, 200);
+    rc = render(req, res, &d, &s, 200);
+out:
+    for (i = 0; customs && i < n; i++)
+        free(customs[i]);
+    free(customs);
+    free(files);
     vi_dataset_ref_free(&d);
     return rc;
 }

@@ -4,17 +4,17 @@
  * applies the failure policies (spec §9, §12).
  *
  * All-or-nothing by construction: the whole session runs in one BEGIN
- * IMMEDIATE transaction with a SAVEPOINT per file, so a rejected file is rolled
- * back to its savepoint and a rejected session rolls back everything; the
- * outcome row is written in the same transaction. A crash before the commit
- * leaves nothing, and the resumed job simply runs again. Files stream from the
- * blob store in 1 MiB chunks, so memory is bounded by the longest line and the
- * dataset's asset index, never by the file size. Core rows per line: phrase
- * grounding → a text "caption" row (when the caption is non-empty) plus a bbox
- * row per phrase (label = phrase, attrs vi.target = span); VQA → a text "vqa"
- * row per interaction ({"question","answer"}, attrs vi.order); freeform → a
- * text "freeform" row. Every row carries attrs vi.whole = the line id. Worker
- * thread only.
+ * IMMEDIATE transaction with a nested db_begin() (a savepoint) per file, so a
+ * rejected file is rolled back to its savepoint and a rejected session rolls
+ * back everything; the outcome row is written in the same transaction. A crash
+ * before the commit leaves nothing, and the resumed job simply runs again. Files
+ * stream from the blob store in 1 MiB chunks, so memory is bounded by the
+ * longest line and the dataset's asset index, never by the file size. Core rows
+ * per line: phrase grounding → a text "caption" row (when the caption is
+ * non-empty) plus a bbox row per phrase (label = phrase, attrs vi.target =
+ * span); VQA → a text "vqa" row per interaction ({"question","answer"}, attrs
+ * vi.order); freeform → a text "freeform" row. Every row carries attrs vi.whole
+ * = the line id. Worker thread only.
  */
 #include "clock.h"
 #include "core/formats/format.h"
@@ -353,6 +353,10 @@ static line_outcome import_line(import_ctx *c, const char *file, int64_t lineno,
     if (l.id) {
         char previous[37];
         st_result w = store_vi_wholes_get(c->s->workspace_id, c->s->dataset_id, l.id, previous);
+        if (w == ST_NOT_FOUND) { /* a line exported from this dataset carries its whole id */
+            w = store_vi_annotations_has_whole(c->s->workspace_id, a->id, l.id);
+            snprintf(previous, sizeof previous, "%s", a->id);
+        }
         if (w == ST_OK) {
             if (strcmp(c->s->on_overwritten, "Warn") != 0) {
                 note(c, "%s line %lld: annotation '%.80s' already exists", file, (long long)lineno, l.id);
@@ -374,19 +378,6 @@ static line_outcome import_line(import_ctx *c, const char *file, int64_t lineno,
         *r = store_vi_wholes_put(c->s->workspace_id, c->s->dataset_id, l.id, a->id);
     vi_lines_free(&l);
     return out == LINE_OVERWRITE ? LINE_OK : out; /* a permitted overwrite imports the line */
-}
-
-static st_result savepoint(const char *which)
-{
-    sqlite3_stmt *st = strcmp(which, "begin") == 0    ? db_stmt("SAVEPOINT vi_import_file")
-                       : strcmp(which, "release") == 0 ? db_stmt("RELEASE vi_import_file")
-                                                       : db_stmt("ROLLBACK TO vi_import_file");
-    if (!st)
-        return ST_ERROR;
-    st_result r = db_exec_stmt(st);
-    if (r == ST_OK && strcmp(which, "rollback") == 0)
-        r = savepoint("release");
-    return r;
 }
 
 /* A bad file under the session's onBadFile policy. */
@@ -443,7 +434,7 @@ static st_result import_file(import_ctx *c, const transfer_row *t, unsigned char
     st_result r = store_blobs_info(t->blob_sha256, &info);
     if (r != ST_OK)
         return r;
-    if ((r = savepoint("begin")) != ST_OK)
+    if ((r = db_begin()) != ST_OK) /* nested: a savepoint for this file */
         return r;
     line_reader rd = {t->blob_sha256, info.size, 0, chunk, 0, 0, {0}, 0};
     const char *line, *why = NULL;
@@ -478,18 +469,21 @@ static st_result import_file(import_ctx *c, const transfer_row *t, unsigned char
         drop = 1;
     }
     format_buf_free(&rd.carry);
-    if (r != ST_OK)
+    if (r != ST_OK) {
+        db_rollback(); /* this file's savepoint; the caller rolls back the rest */
         return r;
+    }
     if (drop || c->session_failed) {
         if (drop)
             note(c, "%s: rejected as a whole, nothing imported from it", name);
         c->s->files_rejected++;
-        return savepoint("rollback");
+        db_rollback();
+        return ST_OK;
     }
     c->s->files_imported++;
     c->s->lines_imported += imported;
     c->s->lines_rejected += rejected;
-    return savepoint("release");
+    return db_commit();
 }
 
 static char *join_reasons(import_ctx *c)
@@ -584,7 +578,10 @@ finish:
     } else {
         snprintf(s.complete, sizeof s.complete, "Reached");
         r = store_vi_imports_finish(&s);
-        r = r == ST_OK ? db_commit() : r;
+        if (r == ST_OK)
+            r = db_commit(); /* rolls back itself when it fails */
+        else
+            db_rollback();   /* ST_NOT_FOUND: someone else already finished it */
     }
     if (r == ST_OK || r == ST_NOT_FOUND)
         goto out;

@@ -292,10 +292,10 @@ fail:
 
 st_result store_xim_rmodels_get(const char *ws, const char *id, json_t **out)
 {
-    sqlite3_stmt *st = db_stmt(RMODEL_COLUMNS " WHERE m.workspace_id=?1 AND m.id=?2");
+    sqlite3_stmt *st = db_stmt(RMODEL_COLUMNS " WHERE (?1 IS NULL OR m.workspace_id=?1) AND m.id=?2");
     if (!st)
         return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, ws);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     return store_xim_rows_one(st, out);
 }

@@ -38,7 +38,7 @@ st_result store_xim_rmodels_begin(const char *model, int64_t now, int64_t *image
 /* Worker: TRAINED (the task's production_version moves to it) or FAILED. */
 st_result store_xim_rmodels_finish(const char *model, int ok, const char *error, int64_t now);
 /* {id, task, task_name, version, train_status, images_count, error, workspace,
- *  created_at, started_at, finished_at} */
+ *  created_at, started_at, finished_at}; by id alone when ws is NULL (worker). */
 st_result store_xim_rmodels_get(const char *ws, const char *id, json_t **out);
 st_result store_xim_rmodels_state(const char *model, char state_out[16]);
 st_result store_xim_rmodels_count(const char *ws, const char *task, int64_t *n);

@@ -19,13 +19,16 @@
     " COALESCE(s.user_prompt, up.content) AS user_prompt, s.result_template AS own_result_template,"            \
     " s.user_prompt AS own_user_prompt, COALESCE(tp.format, d.format) AS result_format,"                        \
     " s.input_meta_data AS input_meta_data__json, s.meta_data AS meta_data__json,"                              \
-    " (SELECT COUNT(*) FROM xim_vlm_sample_images i WHERE i.sample_id=s.id) AS images_count,"                   \
     " (SELECT COUNT(*) FROM xim_vlm_sample_objects o WHERE o.sample_id=s.id) AS objects_count,"                 \
-    " (SELECT COUNT(*) FROM xim_vlm_values x WHERE x.sample_id=s.id) AS variables_count,"                       \
     " s.workspace_id AS workspace FROM xim_vlm_samples s JOIN xim_vlm_datasets d ON d.id=s.dataset_id"          \
     " LEFT JOIN xim_prompts tp ON tp.id=d.result_template_id LEFT JOIN xim_prompts up ON up.id=d.user_prompt_id"
 #define SAMPLE_FILTER                                                                                           \
     " WHERE s.workspace_id=?1 AND (?2 IS NULL OR s.dataset_id=?2) AND (?3 IS NULL OR s.test=?3)"                \
+    " AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\')"
+/* The same filter for a given dataset, written so that the (workspace_id,
+ * dataset_id) index applies: a deep page then skips index entries only. */
+#define SAMPLE_FILTER_DATASET                                                                                   \
+    " WHERE s.workspace_id=?1 AND s.dataset_id=?2 AND (?3 IS NULL OR s.test=?3)"                                \
     " AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\')"
 
 st_result store_xim_samples_create(const char *ws, const xim_sample_fields *f, char id_out[37])
@@ -72,7 +75,8 @@ static void bind_filter(sqlite3_stmt *st, const char *ws, const char *dataset, i
 
 st_result store_xim_samples_count(const char *ws, const char *dataset, int test, const char *search, int64_t *n)
 {
-    sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_vlm_samples s" SAMPLE_FILTER);
+    sqlite3_stmt *st = dataset ? db_stmt("SELECT COUNT(*) FROM xim_vlm_samples s" SAMPLE_FILTER_DATASET)
+                               : db_stmt("SELECT COUNT(*) FROM xim_vlm_samples s" SAMPLE_FILTER);
     if (!st)
         return ST_ERROR;
     char *like = store_xim_like(search);
@@ -85,7 +89,14 @@ st_result store_xim_samples_count(const char *ws, const char *dataset, int test,
 st_result store_xim_samples_list(const char *ws, const char *dataset, int test, const char *search, int64_t limit,
                                  int64_t offset, json_t **out)
 {
-    sqlite3_stmt *st = db_stmt(SAMPLE_COLUMNS SAMPLE_FILTER " ORDER BY s.rowid LIMIT ?5 OFFSET ?6");
+    /* Page the bare rowids first: the per-sample counts are then computed for
+     * the page only, not for every row the sorter would see. */
+    sqlite3_stmt *st = dataset ? db_stmt("WITH page AS (SELECT s.rowid AS rid FROM xim_vlm_samples s"
+                                         SAMPLE_FILTER_DATASET " ORDER BY s.rowid LIMIT ?5 OFFSET ?6) "
+                                         SAMPLE_COLUMNS " JOIN page ON page.rid=s.rowid ORDER BY page.rid")
+                               : db_stmt("WITH page AS (SELECT s.rowid AS rid FROM xim_vlm_samples s" SAMPLE_FILTER
+                                         " ORDER BY s.rowid LIMIT ?5 OFFSET ?6) " SAMPLE_COLUMNS
+                                         " JOIN page ON page.rid=s.rowid ORDER BY page.rid");
     if (!st)
         return ST_ERROR;
     char *like = store_xim_like(search);
@@ -466,5 +477,33 @@ st_result store_xim_samples_values(const char *ws, const char *id, json_t **out)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    return store_xim_rows_all(st, out);
+}
+
+st_result store_xim_samples_images_of(const char *ws, const json_t *ids, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt("SELECT si.sample_id, si.id, si.image_id, si.text, si.ord AS \"order\", si.resize,"
+                               " si.meta_data AS meta_data__json, si.workspace_id AS workspace, x.img_token,"
+                               " x.thumb_token, a.filename, x.phash FROM xim_vlm_sample_images si"
+                               " JOIN xim_images x ON x.id=si.image_id JOIN assets a ON a.id=si.image_id"
+                               " WHERE si.workspace_id=?1 AND si.sample_id IN (SELECT value FROM json_each(?2))"
+                               " ORDER BY si.sample_id, si.ord, si.rowid");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    store_xim_bind_json(st, 2, ids);
+    return store_xim_rows_all(st, out);
+}
+
+st_result store_xim_samples_values_of(const char *ws, const json_t *ids, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt("SELECT x.sample_id, x.variable_id, v.name, x.value AS value__json FROM xim_vlm_values x"
+                               " JOIN xim_vlm_variables v ON v.id=x.variable_id"
+                               " WHERE x.workspace_id=?1 AND x.sample_id IN (SELECT value FROM json_each(?2))"
+                               " ORDER BY x.sample_id, v.rowid");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    store_xim_bind_json(st, 2, ids);
     return store_xim_rows_all(st, out);
 }

@@ -19,10 +19,11 @@ typedef struct {
 
 /* ST_NOT_FOUND when the dataset is not in ws. */
 st_result store_xim_samples_create(const char *ws, const xim_sample_fields *f, char id_out[37]);
-/* {id, dataset, dataset_name, test, name, description, type, created_date_ms,
+/* {id, dataset, dataset_name, test, name, description, type, created_at,
  *  result_template, user_prompt, own_result_template, own_user_prompt,
- *  result_format, input_meta_data, meta_data, images_count, objects_count,
- *  variables_count, workspace} */
+ *  result_format, input_meta_data, meta_data, objects_count, workspace}.
+ * (images_count and variables_count are the sizes of store_xim_samples_images
+ * and store_xim_samples_values, which every reader fetches anyway.) */
 st_result store_xim_samples_get(const char *ws, const char *id, json_t **out);
 /* test: -1 = any. */
 st_result store_xim_samples_count(const char *ws, const char *dataset, int test, const char *search, int64_t *n);
@@ -54,6 +55,10 @@ st_result store_xim_samples_remove_objects(const char *ws, const char *id, const
  *   label_name, label_color, xmin, ymin, xmax, ymax, text, order, meta_data,
  *   workspace}] in order. */
 st_result store_xim_samples_objects(const char *ws, const char *id, json_t **out);
+/* The images / values of several samples at once (ids: array of sample ids),
+ * each row with its "sample_id"; same order as the single-sample calls. */
+st_result store_xim_samples_images_of(const char *ws, const json_t *ids, json_t **out);
+st_result store_xim_samples_values_of(const char *ws, const json_t *ids, json_t **out);
 /* Sets (value != NULL) or clears a value. ST_NOT_FOUND when the variable does
  * not belong to the sample's dataset. */
 st_result store_xim_samples_set_value(const char *ws, const char *id, const char *variable, const json_t *value);

@@ -70,8 +70,10 @@ st_result store_xim_vlm_datasets_count(const char *ws, const char *search, int64
 st_result store_xim_vlm_datasets_list(const char *ws, const char *search, int64_t limit, int64_t offset,
                                       json_t **out)
 {
-    sqlite3_stmt *st = db_stmt(DATASET_COLUMNS " WHERE d.workspace_id=?1 AND (?2 IS NULL OR d.name LIKE ?2 ESCAPE '\\')"
-                                               " ORDER BY d.rowid LIMIT ?3 OFFSET ?4");
+    /* Page first, then count samples and variables for the page's rows only. */
+    sqlite3_stmt *st = db_stmt("WITH page AS (SELECT d.rowid AS rid FROM xim_vlm_datasets d WHERE d.workspace_id=?1"
+                               " AND (?2 IS NULL OR d.name LIKE ?2 ESCAPE '\\') ORDER BY d.rowid LIMIT ?3 OFFSET ?4) "
+                               DATASET_COLUMNS " JOIN page ON page.rid=d.rowid ORDER BY page.rid");
     if (!st)
         return ST_ERROR;
     char *like = store_xim_like(search);

@@ -224,8 +224,8 @@ st_result store_xim_vlm_models_finish(const char *model, const void *zip, size_t
         "UPDATE xim_vlm_tasks SET last_train_status='TRAINED', last_train_error=NULL,"
         " last_version=MAX(last_version, m.version),"
         " production_version=CASE WHEN auto_deploy THEN m.version ELSE production_version END,"
-        " training_time=CAST(ROUND((?2 - COALESCE(m.started_at, ?2)) / 1000.0) AS INTEGER)"
-        " FROM (SELECT task_id, version, started_at FROM xim_vlm_models WHERE id=?1) AS m"
+        " training_time=CAST(ROUND((?2 - m.created_at) / 1000.0) AS INTEGER)"
+        " FROM (SELECT task_id, version, created_at FROM xim_vlm_models WHERE id=?1) AS m"
         " WHERE xim_vlm_tasks.id=m.task_id");
     if (!sel || !upd || !task) {
         r = ST_ERROR;

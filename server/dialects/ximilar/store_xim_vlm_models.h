@@ -30,8 +30,8 @@ st_result store_xim_vlm_models_begin(const char *model, const json_t *spec, cons
                                      int64_t test, int64_t skipped, int64_t now);
 /* Worker: FAILED with a reason (the task's versions stay as they were). */
 st_result store_xim_vlm_models_fail(const char *model, const char *error, int64_t now);
-/* Worker: TRAINED with its archive; the task's last_version, training_time and
- * (auto_deploy) production_version follow. */
+/* Worker: TRAINED with its archive; the task's last_version, training_time
+ * (seconds from train/ to now) and (auto_deploy) production_version follow. */
 st_result store_xim_vlm_models_finish(const char *model, const void *zip, size_t zip_len, const char *zip_name,
                                       int64_t now);
 /* [{sample_id, dataset_id, image_id, phash, output, format}] */

@@ -45,6 +45,16 @@ static int reply_dataset(vs_response *res, const char *ws, const char *id, int s
     return vs_reply_json(res, status, body);
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int dataset_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_vlm_datasets_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int read_fields(vs_request *req, vs_response *res, const char *ws, xim_vlm_dataset_fields *f, int full)
 {
     json_t *defaults = NULL, *meta = NULL;
@@ -126,7 +136,7 @@ int xim_datasets_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     xim_vlm_dataset_fields f = {0};
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0)
+        dataset_exists(ws, id, res) != 0 || read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_vlm_datasets_update(ws, id, &f);
     if (r != ST_OK)

@@ -32,6 +32,16 @@ static int color_ok(const char *c)
     return 1;
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int dlabel_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_dlabels_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int read_fields(vs_request *req, vs_response *res, xim_dlabel_fields *f, int full)
 {
     if (xim_body_check(req, res, dlabel_writable, dlabel_readonly) != 0)
@@ -104,7 +114,7 @@ int xim_dlabels_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     xim_dlabel_fields f = {0};
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
+        dlabel_exists(ws, id, res) != 0 || read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_dlabels_update(ws, id, &f);
     if (r != ST_OK)

@@ -98,6 +98,16 @@ out:
     return rc;
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int object_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_dobjects_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int check_label(const char *ws, const char *label, vs_response *res)
 {
     json_t *row = NULL;
@@ -200,7 +210,7 @@ int xim_dobjects_update(vs_request *req, vs_response *res)
     const char *label = NULL, *image = NULL;
     int box[4];
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, object_writable, object_readonly) != 0)
+        object_exists(ws, id, res) != 0 || xim_body_check(req, res, object_writable, object_readonly) != 0)
         return -1;
     int hl = xim_field_ref(req->json, res, "detection_label", 0, &label);
     int hi = hl < 0 ? -1 : xim_field_ref(req->json, res, "image", 0, &image);

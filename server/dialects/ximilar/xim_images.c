@@ -39,6 +39,16 @@ static int reply_image(vs_request *req, vs_response *res, const char *ws, const 
     return vs_reply_json(res, status, body);
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int image_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_images_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 int xim_images_create(vs_request *req, vs_response *res)
 {
     static const char *const writable[] = {"base64", "noresize", "test_image", "meta_data", NULL};
@@ -140,7 +150,7 @@ int xim_images_update(vs_request *req, vs_response *res)
     json_t *meta = NULL;
     int test = -1, real = -1;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, writable, readonly) != 0)
+        image_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, readonly) != 0)
         return -1;
     int has_meta = xim_field_object(req->json, res, "meta_data", 0, &meta);
     if (has_meta < 0 || xim_field_bool(req->json, res, "test_image", &test) < 0 ||
@@ -173,7 +183,7 @@ static int label_action(vs_request *req, vs_response *res, int add)
     char ws[37], id[37];
     const char *label = NULL, *value = NULL;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, writable, NULL) != 0)
+        image_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0)
         return -1;
     if (xim_field_ref(req->json, res, "label_id", 0, &label) < 0 ||
         xim_field_string(req->json, res, "value", 1, XIM_TEXT_MAX, &value) < 0)

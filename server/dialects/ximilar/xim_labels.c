@@ -22,6 +22,16 @@ static int reply_label(vs_response *res, const char *ws, const char *id, int sta
     return vs_reply_json(res, status, body);
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int label_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_labels_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 /* Reads the writable fields; full = PUT/POST semantics (name required). */
 static int read_fields(vs_request *req, vs_response *res, xim_label_fields *f, int full)
 {
@@ -97,7 +107,7 @@ int xim_labels_update(vs_request *req, vs_response *res)
     xim_label_fields f = {0};
     int full = strcmp(req->method, "PUT") == 0;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, &f, full) != 0)
+        label_exists(ws, id, res) != 0 || read_fields(req, res, &f, full) != 0)
         return -1;
     st_result r = store_xim_labels_update(ws, id, &f);
     if (r != ST_OK)

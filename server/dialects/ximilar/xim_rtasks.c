@@ -32,6 +32,16 @@ static int reply_task(vs_response *res, const char *ws, const char *id, int stat
     return vs_reply_json(res, status, row);
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int task_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_rtasks_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int read_fields(vs_request *req, vs_response *res, xim_rtask_fields *f, int full)
 {
     if (xim_body_check(req, res, task_writable, task_readonly) != 0)
@@ -104,7 +114,7 @@ int xim_rtasks_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     xim_rtask_fields f = {0};
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
+        task_exists(ws, id, res) != 0 || read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_rtasks_update(ws, id, &f);
     if (r != ST_OK)
@@ -129,7 +139,8 @@ static int label_action(vs_request *req, vs_response *res, int add)
     char ws[37], id[37];
     const char *label = NULL;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, writable, NULL) != 0 || xim_field_ref(req->json, res, "label_id", 0, &label) < 0)
+        task_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
+        xim_field_ref(req->json, res, "label_id", 0, &label) < 0)
         return -1;
     if (!label)
         return xim_fail_required(res, "label_id");
@@ -146,15 +157,11 @@ int xim_rtasks_train(vs_request *req, vs_response *res)
 {
     char ws[37], id[37], model[37];
     int64_t images = 0, version = 0;
-    json_t *task = NULL;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, NULL, NULL) != 0)
+        task_exists(ws, id, res) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
         return -1;
-    st_result r = store_xim_rtasks_get(ws, id, &task);
-    json_decref(task);
+    st_result r = store_xim_rtasks_labelled_images(ws, id, &images);
     if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if ((r = store_xim_rtasks_labelled_images(ws, id, &images)) != ST_OK)
         return xim_fail_store(res, r);
     if (images == 0)
         return xim_fail(res, 400, "The task cannot be trained: none of its labels has any training image.");

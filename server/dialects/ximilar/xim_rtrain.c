@@ -63,9 +63,17 @@ step_outcome xim_rtrain_step(job_ctx *ctx)
             store_xim_rmodels_finish(model, 0, ctx->error, now);
             return STEP_FAILED;
         }
+        json_t *row = NULL;
+        int64_t created = now;
+        if (store_xim_rmodels_get(NULL, model, &row) == ST_OK)
+            created = json_integer_value(json_object_get(row, "created_at"));
+        json_decref(row);
         ctx->progress = 1;
         ctx->total = 2;
-        ctx->delay_ms = xim_jobs_training_ms();
+        /* Done a fixed time after train/, however late this step ran. */
+        ctx->delay_ms = created + xim_jobs_training_ms() - now;
+        if (ctx->delay_ms < 0)
+            ctx->delay_ms = 0;
         return STEP_WAIT;
     }
     r = store_xim_rmodels_finish(model, 1, NULL, now);

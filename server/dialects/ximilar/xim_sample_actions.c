@@ -50,12 +50,14 @@ static st_result adopt(const char *ws, const char *id)
 static json_t *read_items(const vs_request *req, vs_response *res, const char *key, const char *id_key, int images)
 {
     json_t *list = json_object_get(req->json, key);
-    if (!list)
-        return xim_fail_required(res, key), NULL;
-    if (!json_is_array(list) || json_array_size(list) == 0)
-        return xim_fail_field(res, key, "Expected a non-empty list of ids."), NULL;
-    if (json_array_size(list) > XIM_MAX_ITEMS)
-        return xim_fail_field(res, key, "Ensure this list has no more than %d items.", XIM_MAX_ITEMS), NULL;
+    if (!list) {
+        xim_fail_required(res, key);
+        return NULL;
+    }
+    if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > XIM_MAX_ITEMS) {
+        xim_fail_field(res, key, "Expected a list of 1 to %d ids.", XIM_MAX_ITEMS);
+        return NULL;
+    }
     json_t *out = json_array();
     size_t i;
     json_t *e;
@@ -67,7 +69,8 @@ static json_t *read_items(const vs_request *req, vs_response *res, const char *k
         if (!json_is_string(idv) || !xim_is_uuid(json_string_value(idv))) {
             json_decref(item);
             json_decref(out);
-            return xim_fail_field(res, key, "Item %zu: must be a valid UUID.", i), NULL;
+            xim_fail_field(res, key, "Item %zu: must be a valid UUID.", i);
+            return NULL;
         }
         char lower[37];
         for (int k = 0; k < 36; k++)
@@ -84,8 +87,9 @@ static json_t *read_items(const vs_request *req, vs_response *res, const char *k
                 (json_is_integer(order) && (json_integer_value(order) < 0 || json_integer_value(order) > 1000000))) {
                 json_decref(item);
                 json_decref(out);
-                return xim_fail_field(res, key, "Item %zu: text and resize are strings, order an integer >= 0 and "
-                                                "meta_data an object.", i), NULL;
+                xim_fail_field(res, key, "Item %zu: text and resize are strings, order an integer >= 0 and "
+                                         "meta_data an object.", i);
+                return NULL;
             }
             if (json_is_string(text))
                 json_object_set(item, "text", text);
@@ -101,10 +105,20 @@ static json_t *read_items(const vs_request *req, vs_response *res, const char *k
     return out;
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int sample_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_samples_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int begin(vs_request *req, vs_response *res, const char *const *writable, char ws[37], char id[37])
 {
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, writable, NULL) != 0)
+        sample_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0)
         return -1;
     return 0;
 }

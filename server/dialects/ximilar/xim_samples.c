@@ -25,22 +25,23 @@ static const char *const sample_readonly[] = {"id", "dataset_name", "created_dat
                                               "variables_count", "dataset_variables_config", "images",
                                               "variable_values", "result_format", NULL};
 
-json_t *xim_samples_entity(const vs_request *req, vs_response *res, const char *ws, const json_t *row, json_t *cache)
+json_t *xim_samples_entity(const vs_request *req, vs_response *res, const char *ws, const json_t *row, json_t *cache,
+                           const json_t *images_in, const json_t *values_in)
 {
     static const char *const keys[] = {"id", "dataset", "dataset_name", "test", "name", "description", "type",
                                        "result_template", "user_prompt", "result_format", "input_meta_data",
-                                       "meta_data", "images_count", "objects_count", "variables_count", "workspace",
-                                       NULL};
+                                       "meta_data", "objects_count", "workspace", NULL};
     const char *id = json_string_value(json_object_get(row, "id"));
     const char *dataset = json_string_value(json_object_get(row, "dataset"));
     json_t *vars = cache ? json_incref(json_object_get(cache, dataset)) : NULL;
-    json_t *images = NULL, *values = NULL;
+    json_t *images = images_in ? json_incref((json_t *)images_in) : NULL;
+    json_t *values = values_in ? json_incref((json_t *)values_in) : NULL;
     st_result r = ST_OK;
     if (!vars && (r = store_xim_variables_of_dataset(ws, dataset, &vars)) == ST_OK && cache)
         json_object_set(cache, dataset, vars);
-    if (r == ST_OK)
+    if (r == ST_OK && !images)
         r = store_xim_samples_images(ws, id, &images);
-    if (r == ST_OK)
+    if (r == ST_OK && !values)
         r = store_xim_samples_values(ws, id, &values);
     if (r != ST_OK) {
         json_decref(vars);
@@ -60,11 +61,31 @@ json_t *xim_samples_entity(const vs_request *req, vs_response *res, const char *
     json_array_foreach(images, i, e) json_array_append_new(list, xim_views_sample_image(req, e));
     json_array_foreach(values, i, e) json_object_set(vv, json_string_value(json_object_get(e, "name")),
                                                      json_object_get(e, "value"));
+    json_object_set_new(out, "images_count", json_integer((json_int_t)json_array_size(images)));
+    json_object_set_new(out, "variables_count", json_integer((json_int_t)json_array_size(values)));
     json_object_set_new(out, "images", list);
     json_object_set_new(out, "variable_values", vv);
     json_decref(vars);
     json_decref(images);
     json_decref(values);
+    return out;
+}
+
+/* Groups rows (each with "sample_id") into an object sample id → [rows]. */
+static json_t *group_by_sample(const json_t *rows)
+{
+    json_t *out = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        const char *sid = json_string_value(json_object_get(r, "sample_id"));
+        json_t *list = json_object_get(out, sid);
+        if (!list) {
+            list = json_array();
+            json_object_set_new(out, sid, list);
+        }
+        json_array_append(list, r);
+    }
     return out;
 }
 
@@ -74,7 +95,7 @@ int xim_samples_reply(vs_request *req, vs_response *res, const char *ws, const c
     st_result r = store_xim_samples_get(ws, id, &row);
     if (r != ST_OK)
         return xim_fail_store(res, r);
-    json_t *body = xim_samples_entity(req, res, ws, row, NULL);
+    json_t *body = xim_samples_entity(req, res, ws, row, NULL, NULL, NULL);
     json_decref(row);
     if (!body)
         return -1;
@@ -98,6 +119,16 @@ static json_t *default_input(const json_t *dataset, const char *own_prompt)
         json_object_set_new(out, json_string_value(n), json_null());
     json_decref(names);
     return out;
+}
+
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int sample_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_samples_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
 }
 
 static int read_fields(vs_request *req, vs_response *res, xim_sample_fields *f, int full, int creating)
@@ -185,21 +216,44 @@ int xim_samples_list(vs_request *req, vs_response *res)
         return -1;
     if ((r = store_xim_samples_list(ws, dataset, test, search, page.size, page.offset, &rows)) != ST_OK)
         return xim_fail_store(res, r);
-    json_t *results = json_array(), *cache = json_object();
+    /* One query each for the page's images and values, not one per sample. */
+    json_t *ids = json_array(), *images = NULL, *values = NULL;
     size_t i;
     json_t *row;
+    json_array_foreach(rows, i, row) json_array_append(ids, json_object_get(row, "id"));
+    r = store_xim_samples_images_of(ws, ids, &images);
+    if (r == ST_OK)
+        r = store_xim_samples_values_of(ws, ids, &values);
+    json_decref(ids);
+    if (r != ST_OK) {
+        json_decref(images);
+        json_decref(rows);
+        return xim_fail_store(res, r);
+    }
+    json_t *images_by = group_by_sample(images), *values_by = group_by_sample(values), *empty = json_array();
+    json_decref(images);
+    json_decref(values);
+    json_t *results = json_array(), *cache = json_object();
+    int failed = 0;
     json_array_foreach(rows, i, row) {
-        json_t *e = xim_samples_entity(req, res, ws, row, cache);
+        const char *sid = json_string_value(json_object_get(row, "id"));
+        json_t *im = json_object_get(images_by, sid), *va = json_object_get(values_by, sid);
+        json_t *e = xim_samples_entity(req, res, ws, row, cache, im ? im : empty, va ? va : empty);
         if (!e) {
-            json_decref(results);
-            json_decref(cache);
-            json_decref(rows);
-            return -1;
+            failed = 1;
+            break;
         }
         json_array_append_new(results, e);
     }
+    json_decref(empty);
+    json_decref(images_by);
+    json_decref(values_by);
     json_decref(cache);
     json_decref(rows);
+    if (failed) {
+        json_decref(results);
+        return -1;
+    }
     return xim_page_reply(req, res, &page, count, results, ws, carry);
 }
 
@@ -210,7 +264,7 @@ int xim_samples_update(vs_request *req, vs_response *res)
     json_t *cur = NULL;
     int full = strcmp(req->method, "PUT") == 0;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, &f, full, 0) != 0)
+        sample_exists(ws, id, res) != 0 || read_fields(req, res, &f, full, 0) != 0)
         return -1;
     st_result r = store_xim_samples_get(ws, id, &cur);
     if (r != ST_OK)

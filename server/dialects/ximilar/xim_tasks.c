@@ -38,6 +38,16 @@ static int reply_task(vs_response *res, const char *ws, const char *id, int stat
     return vs_reply_json(res, status, row);
 }
 
+/* DRF looks the object up before reading the body: an unknown id is 404 even
+ * when the body is also wrong. */
+static int task_exists(const char *ws, const char *id, vs_response *res)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_vlm_tasks_get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
 static int read_fields(vs_request *req, vs_response *res, const char *ws, xim_vlm_task_fields *f, int full)
 {
     json_t *params = NULL;
@@ -130,7 +140,7 @@ int xim_tasks_update(vs_request *req, vs_response *res)
     xim_vlm_task_fields f = {0};
     json_t *empty = json_object();
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0) {
+        task_exists(ws, id, res) != 0 || read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0) {
         json_decref(empty);
         return -1;
     }
@@ -162,17 +172,13 @@ static int dataset_action(vs_request *req, vs_response *res, int add)
     static const char *const writable[] = {"dataset_id", NULL};
     char ws[37], id[37];
     const char *dataset = NULL;
-    json_t *task = NULL;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, writable, NULL) != 0 || xim_field_ref(req->json, res, "dataset_id", 0, &dataset) < 0)
+        task_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
+        xim_field_ref(req->json, res, "dataset_id", 0, &dataset) < 0)
         return -1;
     if (!dataset)
         return xim_fail_required(res, "dataset_id");
-    st_result r = store_xim_vlm_tasks_get(ws, id, &task);
-    json_decref(task);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    r = add ? store_xim_vlm_tasks_add_dataset(ws, id, dataset) : store_xim_vlm_tasks_remove_dataset(ws, id, dataset);
+    st_result r = add ? store_xim_vlm_tasks_add_dataset(ws, id, dataset) : store_xim_vlm_tasks_remove_dataset(ws, id, dataset);
     if (r == ST_NOT_FOUND)
         return xim_fail_field(res, "dataset_id", add ? "Invalid pk \"%s\" - object does not exist."
                                                      : "The dataset %s is not connected to this task.", dataset);
@@ -190,7 +196,7 @@ int xim_tasks_train(vs_request *req, vs_response *res)
     json_t *task = NULL;
     int64_t annotated = 0, version = 0;
     if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        xim_body_check(req, res, NULL, NULL) != 0)
+        task_exists(ws, id, res) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
         return -1;
     st_result r = store_xim_vlm_tasks_get(ws, id, &task);
     if (r != ST_OK)

@@ -8,7 +8,7 @@
  * the parser's message. The version memorises image hash → rendered output for
  * every image of every trained sample and keeps the schema it was trained with
  * (to answer unseen images). It is then TRAINING.
- * Step 2 (after the training duration on the virtual clock) writes the model
+ * Step 2 (the training duration after train/, on the virtual clock) writes the model
  * archive (adapter_config.json, config.json, training_data.jsonl) and publishes
  * the version: TRAINED, last_version, training_time and, with auto_deploy,
  * production_version.
@@ -17,6 +17,7 @@
  * thread.
  */
 #include "clock.h"
+#include "core/formats/zip.h"
 #include "store_xim_samples.h"
 #include "store_xim_variables.h"
 #include "store_xim_vlm_datasets.h"
@@ -24,7 +25,6 @@
 #include "store_xim_vlm_tasks.h"
 #include "xim_jobs.h"
 #include "xim_render.h"
-#include "xim_zip.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +192,11 @@ static step_outcome prepare(job_ctx *ctx, const json_t *model)
     }
     ctx->progress = 1;
     ctx->total = 2;
-    ctx->delay_ms = xim_jobs_training_ms();
+    /* The training ends a fixed time after train/ was called, however late the
+     * worker got to this step (e.g. inside a clock advance). */
+    ctx->delay_ms = json_integer_value(json_object_get(model, "created_at")) + xim_jobs_training_ms() - now;
+    if (ctx->delay_ms < 0)
+        ctx->delay_ms = 0;
     out = STEP_WAIT;
     goto done;
 fail:
@@ -209,9 +213,10 @@ done:
 }
 
 /* The model directory as a ZIP (malloc'd). */
-static int build_archive(const json_t *model, const json_t *memory, uint8_t **zip, size_t *zip_len)
+static int build_archive(const json_t *model, const json_t *memory, unsigned char **zip, size_t *zip_len)
 {
-    xim_zip *z = xim_zip_new();
+    /* The training's start (virtual clock) dates every entry: same model, same bytes. */
+    zip_writer *z = zip_writer_new(json_integer_value(json_object_get(model, "started_at")));
     if (!z)
         return -1;
     json_t *spec = json_object_get(model, "spec");
@@ -246,14 +251,15 @@ static int build_archive(const json_t *model, const json_t *memory, uint8_t **zi
                                  "adapter_config.json describes the version; config.json holds the prompts, result\n"
                                  "templates and variable schema it was trained with; training_data.jsonl lists the\n"
                                  "memorised training images (perceptual hash) and their rendered outputs.\n";
-    if (adapter_text && config_text && lines && xim_zip_add(z, "adapter_config.json", adapter_text, strlen(adapter_text)) == 0 &&
-        xim_zip_add(z, "config.json", config_text, strlen(config_text)) == 0 &&
-        xim_zip_add(z, "training_data.jsonl", lines, lines_len) == 0 &&
-        xim_zip_add(z, "README.txt", readme, sizeof readme - 1) == 0) {
-        rc = xim_zip_finish(z, zip, zip_len);
+    if (adapter_text && config_text && lines &&
+        zip_writer_add(z, "adapter_config.json", adapter_text, strlen(adapter_text), 1) == 0 &&
+        zip_writer_add(z, "config.json", config_text, strlen(config_text), 1) == 0 &&
+        zip_writer_add(z, "training_data.jsonl", lines, lines_len, 1) == 0 &&
+        zip_writer_add(z, "README.txt", readme, sizeof readme - 1, 1) == 0) {
+        rc = zip_writer_finish(z, zip, zip_len);
         z = NULL;
     }
-    xim_zip_free(z);
+    zip_writer_free(z);
     free(lines);
     free(config_text);
     free(adapter_text);
@@ -266,7 +272,7 @@ static step_outcome publish(job_ctx *ctx, const json_t *model)
     const char *id = json_string_value(json_object_get(model, "id"));
     const char *ws = json_string_value(json_object_get(model, "workspace"));
     json_t *memory = NULL;
-    uint8_t *zip = NULL;
+    unsigned char *zip = NULL;
     size_t zip_len = 0;
     char name[64];
     step_outcome out = STEP_FAILED;

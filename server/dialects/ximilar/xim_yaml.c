@@ -442,7 +442,7 @@ static size_t yaml_find_key_colon(const yaml_parser *p, size_t from)
         if (p->s[k] == '#' && k > from && yaml_is_blank(p->s[k - 1]))
             return NO_POS;
         if (p->s[k] == ':' && yaml_is_sep(p, k + 1))
-            return k;
+            return k == from ? NO_POS : k; /* an empty implicit key is refused, as PyYAML does */
     }
     return NO_POS;
 }

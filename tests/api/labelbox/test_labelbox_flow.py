@@ -23,6 +23,8 @@ POLYGON = [(1489.581, 183.934), (2278.306, 256.885), (2428.197, 200.437), (2560.
            (2557.386, 503.165), (2320.596, 503.103), (2156.083, 628.943), (2161.111, 785.519),
            (2002.115, 894.647), (1838.456, 877.874), (1436.53, 874.636), (1411.403, 758.579),
            (1353.853, 751.74), (1345.264, 453.461), (1426.011, 421.129), (1489.581, 183.934)]
+# a core annotation made by an import line: its id lies in the line's range
+LINKED = "a.id BETWEEN l.first_annotation AND l.last_annotation AND a.asset_id=l.asset_id"
 POLYLINE = [(2534.353, 249.471), (2429.492, 182.092), (2294.322, 221.962), (90.929, 326.412)]
 
 
@@ -173,22 +175,22 @@ def test_guide_flow_in_sdk_order(server, lb):
 
     with server.db(readonly=True) as db:
         kinds = dict(db.execute("SELECT a.kind, COUNT(*) FROM annotations a JOIN labelbox_annotations l"
-                                " ON l.annotation_id=a.id WHERE l.import_id=? GROUP BY a.kind", (imp2["id"],)))
+                                " ON " + LINKED + " WHERE l.import_id=? GROUP BY a.kind", (imp2["id"],)))
         assert kinds == {"bbox": 4, "polygon": 1, "polyline": 1, "point": 1, "mask": 3, "classification": 8,
                          "text": 2}
-        box = db.execute("SELECT a.geometry, a.label, a.source FROM annotations a JOIN labelbox_annotations l ON"
-                         " l.annotation_id=a.id WHERE l.import_id=? AND a.label='bbox_with_radio_subclass'",
+        box = db.execute("SELECT a.geometry, a.label, a.source FROM annotations a JOIN labelbox_annotations l ON "
+                         + LINKED + " WHERE l.import_id=? AND a.label='bbox_with_radio_subclass'",
                          (imp2["id"],)).fetchone()
         assert json.loads(box[0]) == {"x": 541, "y": 933, "w": 330, "h": 191} and box[2] == "human"
         rels = db.execute("SELECT source_uuid, target_uuid, type FROM labelbox_relationships WHERE import_id=?",
                           (imp["id"],)).fetchall()
         assert rels == [(lines["bbox_source"]["uuid"], lines["bbox_target"]["uuid"], "unidirectional")]
-        poly = json.loads(db.execute("SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON"
-                                     " l.annotation_id=a.id WHERE l.import_id=? AND a.kind='polygon'",
+        poly = json.loads(db.execute("SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON "
+                                     + LINKED + " WHERE l.import_id=? AND a.kind='polygon'",
                                      (imp2["id"],)).fetchone()[0])
         assert len(poly["points"]) == len(POLYGON) - 1  # stored open
         mask_rows = [json.loads(g) for (g,) in db.execute(
-            "SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON l.annotation_id=a.id"
+            "SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON " + LINKED +
             " WHERE l.import_id=? AND a.kind='mask'", (imp2["id"],))]
         areas = sorted(sum(m["rle"]["counts"][1::2]) for m in mask_rows)
         assert areas == [2500, 90000, 90000]
@@ -311,10 +313,40 @@ def test_mal_uuid_overrides_and_ground_truth_replaces(server, ready):
     gt1 = ready.lb.import_file(ready.project, [dict(first, uuid=str(uuid.uuid4()))], mal=False, name="g1")
     gt2 = ready.lb.import_file(ready.project, [dict(second, uuid=str(uuid.uuid4()))], mal=False, name="g2")
     with server.db(readonly=True) as db:
-        q = ("SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON l.annotation_id=a.id"
-             " WHERE l.kind=?")
+        q = "SELECT a.geometry FROM annotations a JOIN labelbox_annotations l ON " + LINKED + " WHERE l.kind=?"
         assert [json.loads(g) for (g,) in db.execute(q, ("mal",))] == [{"x": 2, "y": 2}]
         assert [json.loads(g) for (g,) in db.execute(q, ("label",))] == [{"x": 2, "y": 2}]
         src = dict(db.execute("SELECT a.source, COUNT(*) FROM annotations a GROUP BY a.source"))
         assert src == {"model": 1, "human": 1}
     assert gt1["state"] == gt2["state"] == "FINISHED"
+
+
+def test_workspace_reset_and_delete_remove_labelbox_rows(server):
+    from labelbox.conftest import make_ready
+    tables = ("labelbox_tasks", "labelbox_task_failures", "labelbox_data_rows", "labelbox_ontologies",
+              "labelbox_projects", "labelbox_batches", "labelbox_project_rows", "labelbox_imports",
+              "labelbox_annotations", "labelbox_relationships")
+    for action in ("reset", "delete"):
+        ws = server.create_workspace(action)
+        lb = LB.for_workspace(server, ws)
+        ready = make_ready(lb)
+        a, b = str(uuid.uuid4()), str(uuid.uuid4())
+        lines = [{"uuid": a, "name": "point", "point": {"x": 1, "y": 1}, "dataRow": {"globalKey": ready.gk}},
+                 {"uuid": b, "name": "point", "point": {"x": 2, "y": 2}, "dataRow": {"globalKey": ready.gk}},
+                 {"name": "relationship", "relationship": {"source": a, "target": b},
+                  "dataRow": {"globalKey": ready.gk}}]
+        lb.import_file(ready.project, lines)
+        lb.create_data_rows(ready.dataset, [{"row_data": "https://example.com/x.jpg", "global_key": ready.gk}])
+        with server.db(readonly=True) as db:
+            assert all(db.execute(f"SELECT COUNT(*) FROM {t} WHERE workspace_id=?", (ws["id"],)).fetchone()[0]
+                       for t in tables)
+        if action == "reset":
+            assert server.post(f"/_emulator/workspaces/{ws['id']}/reset", json={}).status_code == 204
+        else:
+            r = server.delete(f"/_emulator/workspaces/{ws['id']}")
+            assert r.status_code == 204
+            assert server.wait_job(r.headers["X-Purge-Job"])["state"] == "succeeded"
+        with server.db(readonly=True) as db:
+            left = {t: db.execute(f"SELECT COUNT(*) FROM {t} WHERE workspace_id=?", (ws["id"],)).fetchone()[0]
+                    for t in tables}
+        assert not any(left.values()), left

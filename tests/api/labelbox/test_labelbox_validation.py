@@ -253,3 +253,16 @@ def test_mask_checks_skipped_when_size_unknown_then_applied_once_known(server, l
     s = parse_ndjson(lb.fetch(lb.import_file(project["id"], [far, mask])["statusFileUrl"]))
     assert [x["errors"][0]["name"] for x in s] == ["GeometryInvalid", "InvalidAnnotation"]
     assert s[1]["errors"][0]["message"] == "Mask dimensions 64x48 do not match data row 100x80"
+
+
+def test_status_lines_escape_global_keys(lb):
+    """Status lines are JSON whatever the global key holds (quotes, backslashes,
+    control characters, non-ASCII)."""
+    from labelbox.conftest import make_ready
+    gk = 'we"ird\\key\tñ✓'
+    ready = make_ready(lb, gk=gk)
+    imp = lb.import_file(ready.project, [{"name": "point", "point": {"x": 1, "y": 1}, "dataRow": {"globalKey": gk}}])
+    raw = __import__("requests").get(imp["statusFileUrl"], timeout=30).content
+    assert b"\x00" not in raw and b"\n" not in raw
+    s = parse_ndjson(raw.decode())
+    assert s[0]["dataRow"] == {"id": ready.row, "globalKey": gk} and s[0]["status"] == "SUCCESS"

@@ -120,11 +120,3 @@ def test_auth_and_isolation(pg, other, server):
     assert other.get("/datasets/").json()["data"] == []
     # the same name is free in another workspace
     assert other.create_dataset("mine")["id"] != d["id"]
-
-
-def test_dataset_visible_to_other_dialects(pg, server):
-    """One store: a Pictograph dataset is a core dataset (control-plane browse)."""
-    d = pg.create_dataset("shared")
-    r = server.get(f"/_emulator/workspaces/{pg.ws['id']}/datasets")
-    if r.status_code == 200:
-        assert d["id"] in r.text

@@ -5,10 +5,7 @@ wait_until_done, the list/get/delete loops."""
 import json
 import time
 
-import requests
-
-from vi.vi_client import (ViClient, check_annotation, check_import_session, check_vi_error, crc32c_b64, jpeg_bytes,
-                          jsonl, png_bytes)
+from vi.vi_client import check_annotation, check_vi_error, crc32c_b64, jpeg_bytes, jsonl, png_bytes
 
 
 def conds(s):

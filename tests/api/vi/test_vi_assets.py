@@ -2,7 +2,7 @@
 asset download (§11.4), replayed as vi-sdk sends them."""
 import requests
 
-from vi.vi_client import ViClient, check_asset, check_vi_error, crc32c_signed, jpeg_bytes, png_bytes
+from vi.vi_client import check_asset, check_vi_error, crc32c_signed, jpeg_bytes, png_bytes
 
 
 def finished(session):

@@ -346,3 +346,33 @@ def test_other_dialects_annotations_export(demo_vi):
     z = demo_vi.export_zip("32ea5779-a226-44f6-accf-d8f7ce526dd6", "ViTfrecord")
     recs = read_tfrecords(z.read("dump/dump.tfrecord"))
     assert sorted(a.decode() for r in recs for a in r["vqa/answer"]) == ["a cat", "espresso", "green", "red"]
+
+
+def test_exported_jsonl_lines_upload_again(annotated, vi):
+    """Exported Vi JSONL lines (canonical + guide keys) are valid upload lines."""
+    src, dsid, assets = annotated
+    z = src.export_zip(dsid, "ViJsonl")
+    data = b"".join(z.read(n) for n in z.namelist() if n.endswith(".jsonl"))
+    # same images in a second dataset of the same workspace, matched by asset.filename
+    dst = src.dataset_id(src.create_dataset("copy"))
+    from vi.vi_client import jpeg_bytes, png_bytes
+    files = {n: (png_bytes(w, h) if n.endswith(".png") else jpeg_bytes(w, h)) for n, (w, h) in SIZES.items()}
+    src.upload_assets(dst, files)
+    # asset_id names assets of the source dataset: drop it so asset.filename decides
+    lines = [json.loads(l) for l in data.decode().splitlines()]
+    for l in lines:
+        l.pop("asset_id")
+    s = src.upload_annotations(dst, {"again.jsonl": jsonl(*lines)})
+    assert src.total_annotations(s) == len(lines) == 3
+    got = boxes_from(src.export_zip(dst, "Coco"), "Coco")
+    for name in SIZES:
+        assert same_boxes(got.get(name, []), pixel_boxes(name), 1e-6)
+    # the same export uploaded into its own dataset: every line id exists, so the
+    # client's RejectSession fails the session and Warn replaces, never duplicates
+    s = src.upload_annotations(dsid, {"again.jsonl": data})
+    assert s["status"]["conditions"][-1]["status"] == "FailedReach" and "already exists" in s["status"]["reason"]
+    s = src.upload_annotations(dsid, {"again.jsonl": data}, policies={"onOverwritten": "Warn"})
+    assert src.total_annotations(s) == 3
+    again = boxes_from(src.export_zip(dsid, "Coco"), "Coco")
+    for name in SIZES:
+        assert same_boxes(again.get(name, []), pixel_boxes(name), 1e-6)

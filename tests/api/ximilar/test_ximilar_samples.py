@@ -147,6 +147,14 @@ def test_objects_limit_and_listing(xim, grading):
               "detection_object_ids")
 
 
+def test_reference_workspace_examples(xim, grading):
+    # "Create a sample in a specific workspace" and "Get all samples from a specific workspace".
+    s = xim.create("vlm/v2/sample/", {"dataset": grading["dataset"]["id"], "workspace": xim.ws_id})
+    assert s["workspace"] == xim.ws_id
+    page = xim.fetch(f"vlm/v2/sample/?workspace={xim.ws_id}")
+    assert page["count"] == 1 and page["results"][0]["id"] == s["id"]
+
+
 def test_sample_isolation(xim, other, grading):
     s = xim.create("vlm/v2/sample/", {"dataset": grading["dataset"]["id"]})
     for r in (other.get(f"vlm/v2/sample/{s['id']}/"), other.patch(f"vlm/v2/sample/{s['id']}/", {"name": "x"}),

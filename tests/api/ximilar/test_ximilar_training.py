@@ -231,3 +231,59 @@ def test_yaml_xml_csv_results(server, xim):
         else:
             import csv
             assert len(list(csv.reader(io.StringIO(unseen["_output"])))) == 2
+
+
+def test_predict_options_multi_image_max_tokens_and_dataset(server, xim, grading):
+    g = grading
+    freeze(server)
+    s1, img1 = annotated_sample(xim, g["dataset"], g["grade"], g["explain"], 61, 6.5, "x" * 40)
+    task = make_task(xim, g)
+    xim.ok(xim.patch(f"vlm/v2/task/{task['id']}/", {"max_tokens": 5}), 200)
+    train(server, xim, task)
+    advance(server, 2000)
+    # A record with several images matches through any of them.
+    rec = {"images": [{"_base64": b64(textured_image(999))}, {"_id": img1["id"]}], "note": "kept"}
+    out = xim.ok(xim.post("vlm/v2/predict/", {"task_id": task["id"], "records": [rec]}), 200)["records"][0]
+    assert out["_matched"]["sample_id"] == s1["id"] and out["note"] == "kept"
+    assert all("_base64" not in i for i in out["images"])
+    # max_tokens (5 tokens ~ 20 characters) cuts the output like a model would.
+    assert out["_finish_reason"] == "length" and len(out["_output"]) == 20
+    xim.ok(xim.patch(f"vlm/v2/task/{task['id']}/", {"max_tokens": 1000}), 200)
+    out = xim.ok(xim.post("vlm/v2/predict/", {"task_id": task["id"], "records": [rec]}), 200)["records"][0]
+    assert out["_finish_reason"] == "stop" and json.loads(out["_output"])["grade"] == 6.5
+    # dataset_id must be one the version was trained on.
+    out = xim.ok(xim.post("vlm/v2/predict/", {"task_id": task["id"], "dataset_id": g["dataset"]["id"],
+                                               "records": [{"_base64": b64(textured_image(5))}]}), 200)
+    assert out["records"][0]["_status"]["code"] == 200
+    r = xim.post("vlm/v2/predict/", {"task_id": task["id"], "dataset_id": task["id"],
+                                     "records": [{"_base64": b64(textured_image(5))}]})
+    assert r.status_code == 400 and r.json()["status"]["code"] == 400
+    # Bad records get their own status; the call still answers 200.
+    out = xim.ok(xim.post("vlm/v2/predict/", {"task_id": task["id"], "records": [
+        {"_base64": "%%%"}, {"_id": "00000000-0000-4000-8000-000000000000"}, {"_url": "http://example.invalid/x.png"},
+        {"nothing": 1}, 5, {"images": []}]}), 200)
+    codes = [x["_status"]["code"] for x in out["records"]]
+    assert codes == [400, 404, 404, 400, 400, 400]
+    for body in ({"records": [{"_id": img1["id"]}]}, {"task_id": task["id"]}, {"task_id": task["id"], "records": []},
+                 {"task_id": task["id"], "version": 0, "records": [{"_id": img1["id"]}]}):
+        r = xim.post("vlm/v2/predict/", body)
+        assert r.status_code == 400 and r.json()["status"]["code"] == 400, body
+    r = xim.post("vlm/v2/predict/", {"task_id": task["id"], "version": 9, "records": [{"_id": img1["id"]}]})
+    assert r.status_code == 404
+
+
+def test_training_duration_follows_the_server_setting(make_server):
+    srv = make_server(env={"VISIONSTACK_XIMILAR_TRAINING_MS": "500"})
+    ws = srv.create_workspace("t")
+    from ximilar.xim_client import XimClient
+    xim = XimClient.for_workspace(srv, ws)
+    g = make_grading_dataset(xim)
+    freeze(srv)
+    annotated_sample(xim, g["dataset"], g["grade"], g["explain"], 71, 1.0, "a")
+    task = make_task(xim, g)
+    train(srv, xim, task)
+    advance(srv, 499)
+    assert xim.fetch(f"vlm/v2/task/{task['id']}/")["last_train_status"] == "TRAINING"
+    advance(srv, 1)
+    t = xim.fetch(f"vlm/v2/task/{task['id']}/")
+    assert t["last_train_status"] == "TRAINED" and t["training_time"] == 1  # 0.5 s rounds to 1

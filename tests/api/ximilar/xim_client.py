@@ -11,7 +11,7 @@ machinery) puts on the wire, from shared/specs/ximilar.md §1-§6:
 * workspace: query `workspace=` on GET/DELETE (unless the URL already holds the
   uuid), body field on POST/PUT/PATCH (a body is created for it), nothing when
   the client's workspace is "Default";
-* bodies are json.dumps output (ASCII, \\uXXXX escapes incl. surrogate pairs);
+* bodies are json.dumps output (ASCII, \\u escapes incl. surrogate pairs);
 * paging follows `next` until it is JSON null.
 
 Errors are recognised the client's way: a body without `id` and with `detail`.
