@@ -114,6 +114,8 @@ void db_thread_close(void)
 
 int db_init(const char *path, int busy_timeout_ms)
 {
+    /* No allocator statistics: they take a global mutex on every allocation. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     g_busy_timeout_ms = busy_timeout_ms > 0 ? busy_timeout_ms : 5000;
     if (strcmp(path, ":memory:") == 0) {
         const char *dir = getenv("TMPDIR");

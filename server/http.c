@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #define DEFAULT_JSON_CAP (1024 * 1024)
+#define PREALLOC_MAX ((size_t)64 * 1024 * 1024)
 
 typedef struct {
     struct MHD_Connection *conn;
@@ -45,6 +46,7 @@ typedef struct {
     unsigned char *body;
     size_t len, cap, limit;
     uint64_t received;
+    size_t declared; /* Content-Length, when given and within the cap */
     int too_large;
     int responded;
     int status;
@@ -242,6 +244,7 @@ static enum MHD_Result begin_request(conn_ctx *ctx, const char *method, const ch
         snprintf(msg, sizeof msg, "Request body of %llu bytes exceeds the limit of %zu bytes", declared, ctx->limit);
         return reply_error(ctx, 413, "payload_too_large", msg);
     }
+    ctx->declared = (size_t)declared;
     const char *ctype = lookup_header(ctx->conn, MHD_HTTP_HEADER_CONTENT_TYPE);
     const char *chunked = lookup_header(ctx->conn, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     int has_body = declared > 0 || (chunked && strstr(chunked, "chunked"));
@@ -267,7 +270,11 @@ static void absorb_body(conn_ctx *ctx, const char *data, size_t size)
         return;
     }
     if (ctx->len + size + 1 > ctx->cap) {
-        size_t cap = ctx->cap ? ctx->cap : 4096;
+        /* A declared length (already checked against the cap) sizes the buffer
+         * exactly, so an upload costs its size once, not up to twice; trusted only
+         * up to 64 MiB before the bytes actually arrive. */
+        size_t first = ctx->declared && ctx->declared < PREALLOC_MAX ? ctx->declared + 1 : 4096;
+        size_t cap = ctx->cap ? ctx->cap : first;
         while (cap < ctx->len + size + 1)
             cap *= 2;
         if (cap > ctx->limit + 1)

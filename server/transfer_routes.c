@@ -54,22 +54,27 @@ int transfer_put(vs_request *req, vs_response *res)
     if (usable(&t, "put", res) != 0)
         return -1;
     const void *data = req->body ? (const void *)req->body : "";
-    if (transfer_verify_headers(vs_header(req, "Content-MD5"), vs_header(req, "x-goog-hash"), data, req->body_len) != 0)
+    blob_info got; /* every digest computed once, here */
+    store_blobs_digest(data, req->body_len, &got);
+    if (transfer_verify_headers(vs_header(req, "Content-MD5"), vs_header(req, "x-goog-hash"), &got) != 0)
         return vs_fail(res, 400, "bad_digest", "The body does not match the digest sent with it");
-    const char *check = transfer_check(&t, data, req->body_len);
-    char sha[65];
-    r = store_transfers_complete(t.token, data, req->body_len, check, clock_now_ms(), sha);
+    const char *check = transfer_check(&t, &got);
+    r = store_transfers_complete(t.token, data, req->body_len, &got, check, clock_now_ms());
     if (r != ST_OK)
         return vs_fail_store(res, r, "Upload");
-    uint32_t crc = hash_crc32c(0, data, req->body_len);
-    uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
+    uint8_t be[4] = {(uint8_t)(got.crc32c >> 24), (uint8_t)(got.crc32c >> 16), (uint8_t)(got.crc32c >> 8),
+                     (uint8_t)got.crc32c};
     uint8_t md5[16];
-    hash_md5(data, req->body_len, md5);
+    for (int i = 0; i < 16; i++) {
+        unsigned v = 0;
+        sscanf(got.md5 + 2 * i, "%2x", &v);
+        md5[i] = (uint8_t)v;
+    }
     char crc_b64[16], md5_b64[32], goog[64], etag[72];
     hash_base64_encode(be, 4, crc_b64);
     hash_base64_encode(md5, 16, md5_b64);
     snprintf(goog, sizeof goog, "crc32c=%s,md5=%s", crc_b64, md5_b64);
-    snprintf(etag, sizeof etag, "\"%s\"", sha);
+    snprintf(etag, sizeof etag, "\"%s\"", got.sha256);
     vs_add_header(res, "x-goog-hash", goog);
     vs_add_header(res, "ETag", etag);
     return vs_reply_json(res, 200, json_pack("{s:I,s:s,s:s,s:s}", "size", (json_int_t)req->body_len, "crc32c",

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-st_result store_blobs_put(const void *data, size_t len, blob_info *info)
+void store_blobs_digest(const void *data, size_t len, blob_info *info)
 {
     uint8_t sha[32], md5[16];
     hash_sha256(data, len, sha);
@@ -19,6 +19,16 @@ st_result store_blobs_put(const void *data, size_t len, blob_info *info)
     hash_hex(md5, 16, info->md5);
     info->size = (int64_t)len;
     info->crc32c = hash_crc32c(0, data, len);
+}
+
+st_result store_blobs_put(const void *data, size_t len, blob_info *info)
+{
+    store_blobs_digest(data, len, info);
+    return store_blobs_put_digested(data, len, info);
+}
+
+st_result store_blobs_put_digested(const void *data, size_t len, const blob_info *info)
+{
     sqlite3_stmt *st = db_stmt("INSERT OR IGNORE INTO blobs(sha256, size, crc32c, md5, bytes, created_at)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st)

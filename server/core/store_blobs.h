@@ -13,9 +13,13 @@ typedef struct {
     char md5[33];
 } blob_info;
 
+/* Computes the digests of data (SHA-256 address, MD5, CRC32C, size). */
+void store_blobs_digest(const void *data, size_t len, blob_info *info);
 /* Stores data once (no-op when the content exists); joins the caller's
  * transaction if any. Fills info. */
 st_result store_blobs_put(const void *data, size_t len, blob_info *info);
+/* As store_blobs_put, with digests already computed by store_blobs_digest. */
+st_result store_blobs_put_digested(const void *data, size_t len, const blob_info *info);
 st_result store_blobs_info(const char *sha256, blob_info *info);
 /* Reads len bytes from offset into buf (incremental blob I/O, no full copy). */
 st_result store_blobs_read(const char *sha256, int64_t offset, size_t len, void *buf);

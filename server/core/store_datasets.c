@@ -95,7 +95,7 @@ st_result store_datasets_get_by_name(const char *workspace_id, const char *name,
 st_result store_datasets_list(const char *workspace_id, void (*cb)(const dataset_row *, void *), void *arg)
 {
     sqlite3_stmt *st = db_stmt("SELECT " DATASET_COLUMNS " FROM datasets d WHERE d.workspace_id=?1"
-                               " ORDER BY d.created_at, d.id");
+                               " ORDER BY d.created_at, d.rowid");
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);

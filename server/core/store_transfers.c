@@ -86,14 +86,13 @@ st_result store_transfers_get(const char *dialect, const char *token, transfer_r
     return r;
 }
 
-st_result store_transfers_complete(const char *token, const void *data, size_t len, const char *check_result,
-                                   int64_t now, char sha_out[65])
+st_result store_transfers_complete(const char *token, const void *data, size_t len, const blob_info *digest,
+                                   const char *check_result, int64_t now)
 {
     st_result r = db_begin();
     if (r != ST_OK)
         return r;
-    blob_info info;
-    if ((r = store_blobs_put(data, len, &info)) != ST_OK)
+    if ((r = store_blobs_put_digested(data, len, digest)) != ST_OK)
         goto fail;
     sqlite3_stmt *st = db_stmt("UPDATE transfers SET blob_sha256=?2, check_result=?3, completed_at=?4 WHERE token=?1");
     if (!st) {
@@ -101,15 +100,12 @@ st_result store_transfers_complete(const char *token, const void *data, size_t l
         goto fail;
     }
     sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, info.sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, digest->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, check_result, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     if ((r = db_exec_stmt(st)) != ST_OK)
         goto fail;
-    if ((r = db_commit()) != ST_OK)
-        return r;
-    snprintf(sha_out, 65, "%s", info.sha256);
-    return ST_OK;
+    return db_commit();
 fail:
     db_rollback();
     return r;

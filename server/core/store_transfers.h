@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "store.h"
+#include "store_blobs.h"
 
 typedef struct {
     char token[49];
@@ -27,9 +28,10 @@ typedef struct {
 /* Inserts t (token generated into t->token); joins the caller's transaction. */
 st_result store_transfers_create(transfer_row *t);
 st_result store_transfers_get(const char *dialect, const char *token, transfer_row *out);
-/* Records received bytes (blob stored) and the check result, atomically. */
-st_result store_transfers_complete(const char *token, const void *data, size_t len, const char *check_result,
-                                   int64_t now, char sha_out[65]);
+/* Records received bytes (blob stored, digests from store_blobs_digest) and the
+ * check result, atomically. */
+st_result store_transfers_complete(const char *token, const void *data, size_t len, const blob_info *digest,
+                                   const char *check_result, int64_t now);
 /* Lists the transfers of an owner (purpose, owner_ref) in creation order. */
 st_result store_transfers_by_owner(const char *purpose, const char *owner_ref,
                                    void (*cb)(const transfer_row *, void *), void *arg);

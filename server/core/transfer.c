@@ -36,61 +36,47 @@ void transfer_url(const char *host, const char *dialect, const char *token, cons
     snprintf(out, cap, "http://%s/_blob/%s/%s%s%s", host, dialect, token, enc[0] ? "/" : "", enc);
 }
 
-const char *transfer_check(const transfer_row *t, const void *data, size_t len)
+const char *transfer_check(const transfer_row *t, const blob_info *got)
 {
-    if (t->expected_size >= 0 && (int64_t)len != t->expected_size)
+    if (t->expected_size >= 0 && got->size != t->expected_size)
         return "bad_size";
-    if (t->has_crc32c && hash_crc32c(0, data, len) != t->expected_crc32c)
+    if (t->has_crc32c && got->crc32c != t->expected_crc32c)
         return "bad_checksum";
-    if (t->expected_md5[0]) {
-        uint8_t md5[16];
-        char hex[33];
-        hash_md5(data, len, md5);
-        hash_hex(md5, 16, hex);
-        if (strcmp(hex, t->expected_md5) != 0)
-            return "bad_checksum";
-    }
+    if (t->expected_md5[0] && strcmp(got->md5, t->expected_md5) != 0)
+        return "bad_checksum";
     return "ok";
 }
 
-/* Compares base64 text against raw digest bytes. */
-static int b64_equals(const char *b64, size_t n, const uint8_t *digest, size_t dlen)
+/* 1 when base64 text decodes to exactly the bytes whose hex is `hex`. */
+static int b64_matches_hex(const char *b64, size_t n, const char *hex)
 {
     uint8_t buf[32];
+    char text[65];
     long got = hash_base64_decode(b64, n, buf, sizeof buf);
-    return got == (long)dlen && memcmp(buf, digest, dlen) == 0;
+    if (got <= 0 || (size_t)got * 2 != strlen(hex))
+        return 0;
+    hash_hex(buf, (size_t)got, text);
+    return strcmp(text, hex) == 0;
 }
 
-int transfer_verify_headers(const char *content_md5, const char *goog_hash, const void *data, size_t len)
+int transfer_verify_headers(const char *content_md5, const char *goog_hash, const blob_info *got)
 {
-    uint8_t md5[16];
-    int have_md5 = 0;
-    if (content_md5 && *content_md5) {
-        hash_md5(data, len, md5);
-        have_md5 = 1;
-        if (!b64_equals(content_md5, strlen(content_md5), md5, 16))
-            return -1;
-    }
+    if (content_md5 && *content_md5 && !b64_matches_hex(content_md5, strlen(content_md5), got->md5))
+        return -1;
     if (!goog_hash || !*goog_hash)
         return 0;
+    char crc_hex[9];
+    snprintf(crc_hex, sizeof crc_hex, "%08x", (unsigned)got->crc32c);
     const char *p = goog_hash;
     while (*p) {
         while (*p == ' ' || *p == ',')
             p++;
         const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n > 7 && strncmp(p, "crc32c=", 7) == 0) {
-            uint32_t crc = hash_crc32c(0, data, len);
-            uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
-            if (!b64_equals(p + 7, n - 7, be, 4))
-                return -1;
-        } else if (n > 4 && strncmp(p, "md5=", 4) == 0) {
-            if (!have_md5)
-                hash_md5(data, len, md5);
-            have_md5 = 1;
-            if (!b64_equals(p + 4, n - 4, md5, 16))
-                return -1;
-        }
+        if (n > 7 && strncmp(p, "crc32c=", 7) == 0 && !b64_matches_hex(p + 7, n - 7, crc_hex))
+            return -1;
+        if (n > 4 && strncmp(p, "md5=", 4) == 0 && !b64_matches_hex(p + 4, n - 4, got->md5))
+            return -1;
         p += n;
     }
     return 0;

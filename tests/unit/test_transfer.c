@@ -1,6 +1,7 @@
 /* test_transfer.c — byte ranges, upload checks, digest headers, URLs. */
 #include "check.h"
 #include "core/hash.h"
+#include "core/store_blobs.h"
 #include "core/transfer.h"
 
 int main(void)
@@ -28,34 +29,38 @@ int main(void)
     CHECK_EQ_INT(transfer_parse_range("bytes=a-b", 100, &s, &e), 0);
     CHECK_EQ_INT(transfer_parse_range("bytes=99999999999999999999-", 100, &s, &e), 0);
 
+    blob_info abc, abd;
+    store_blobs_digest("abc", 3, &abc);
+    store_blobs_digest("abd", 3, &abd);
     transfer_row t;
     memset(&t, 0, sizeof t);
     t.expected_size = -1;
-    CHECK_EQ_STR(transfer_check(&t, "abc", 3), "ok");
+    CHECK_EQ_STR(transfer_check(&t, &abc), "ok");
     t.expected_size = 4;
-    CHECK_EQ_STR(transfer_check(&t, "abc", 3), "bad_size");
+    CHECK_EQ_STR(transfer_check(&t, &abc), "bad_size");
     t.expected_size = 3;
     t.has_crc32c = 1;
     t.expected_crc32c = hash_crc32c(0, "abc", 3);
-    CHECK_EQ_STR(transfer_check(&t, "abc", 3), "ok");
-    CHECK_EQ_STR(transfer_check(&t, "abd", 3), "bad_checksum");
+    CHECK_EQ_STR(transfer_check(&t, &abc), "ok");
+    CHECK_EQ_STR(transfer_check(&t, &abd), "bad_checksum");
     t.has_crc32c = 0;
     snprintf(t.expected_md5, sizeof t.expected_md5, "900150983cd24fb0d6963f7d28e17f72"); /* md5("abc") */
-    CHECK_EQ_STR(transfer_check(&t, "abc", 3), "ok");
-    CHECK_EQ_STR(transfer_check(&t, "abd", 3), "bad_checksum");
+    CHECK_EQ_STR(transfer_check(&t, &abc), "ok");
+    CHECK_EQ_STR(transfer_check(&t, &abd), "bad_checksum");
 
     /* Content-MD5 is base64 of the raw digest: md5("abc") = kAFQmDzST7DWlj99KOF/cg== */
-    CHECK_EQ_INT(transfer_verify_headers("kAFQmDzST7DWlj99KOF/cg==", NULL, "abc", 3), 0);
-    CHECK_EQ_INT(transfer_verify_headers("kAFQmDzST7DWlj99KOF/cg==", NULL, "abd", 3), -1);
-    CHECK_EQ_INT(transfer_verify_headers("not base64!", NULL, "abc", 3), -1);
+    CHECK_EQ_INT(transfer_verify_headers("kAFQmDzST7DWlj99KOF/cg==", NULL, &abc), 0);
+    CHECK_EQ_INT(transfer_verify_headers("kAFQmDzST7DWlj99KOF/cg==", NULL, &abd), -1);
+    CHECK_EQ_INT(transfer_verify_headers("not base64!", NULL, &abc), -1);
     uint32_t crc = hash_crc32c(0, "abc", 3);
     uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
     char b64[16], goog[64];
     hash_base64_encode(be, 4, b64);
     snprintf(goog, sizeof goog, "crc32c=%s,md5=kAFQmDzST7DWlj99KOF/cg==", b64);
-    CHECK_EQ_INT(transfer_verify_headers(NULL, goog, "abc", 3), 0);
-    CHECK_EQ_INT(transfer_verify_headers(NULL, goog, "abd", 3), -1);
-    CHECK_EQ_INT(transfer_verify_headers(NULL, NULL, "x", 1), 0);
+    CHECK_EQ_INT(transfer_verify_headers(NULL, goog, &abc), 0);
+    CHECK_EQ_INT(transfer_verify_headers(NULL, goog, &abd), -1);
+    CHECK_EQ_INT(transfer_verify_headers(NULL, "crc32c=AAAA", &abc), -1);
+    CHECK_EQ_INT(transfer_verify_headers(NULL, NULL, &abc), 0);
 
     char url[300];
     transfer_url("localhost:8786", "vi", "TOKEN", "my file+1.png", url, sizeof url);

@@ -70,11 +70,10 @@ step_outcome xim_rtrain_step(job_ctx *ctx)
         json_decref(row);
         ctx->progress = 1;
         ctx->total = 2;
-        /* Done a fixed time after train/, however late this step ran. */
-        ctx->delay_ms = created + xim_jobs_training_ms() - now;
-        if (ctx->delay_ms < 0)
-            ctx->delay_ms = 0;
-        return STEP_WAIT;
+        /* Done a fixed time after train/, however late this step ran (the clock
+         * is read again: a training already due goes straight on). */
+        ctx->delay_ms = created + xim_jobs_training_ms() - clock_now_ms();
+        return ctx->delay_ms > 0 ? STEP_WAIT : STEP_CONTINUE;
     }
     r = store_xim_rmodels_finish(model, 1, NULL, now);
     if (r == ST_BUSY) {

@@ -193,11 +193,11 @@ static step_outcome prepare(job_ctx *ctx, const json_t *model)
     ctx->progress = 1;
     ctx->total = 2;
     /* The training ends a fixed time after train/ was called, however late the
-     * worker got to this step (e.g. inside a clock advance). */
-    ctx->delay_ms = json_integer_value(json_object_get(model, "created_at")) + xim_jobs_training_ms() - now;
-    if (ctx->delay_ms < 0)
-        ctx->delay_ms = 0;
-    out = STEP_WAIT;
+     * worker got to this step (e.g. inside a clock advance): the clock is read
+     * again now that the snapshot is written, and a training already due goes
+     * straight on to step 2. */
+    ctx->delay_ms = json_integer_value(json_object_get(model, "created_at")) + xim_jobs_training_ms() - clock_now_ms();
+    out = ctx->delay_ms > 0 ? STEP_WAIT : STEP_CONTINUE;
     goto done;
 fail:
     store_xim_vlm_models_fail(id, run.error, now);

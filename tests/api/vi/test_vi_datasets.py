@@ -154,3 +154,22 @@ def test_get_and_delete_send_content_type_json(vi):
     assert r.status_code == 200
     r = requests.delete(vi.server.url(vi.d(vi.dataset_id(d))), headers=vi.headers(), timeout=30)
     assert r.status_code == 200
+
+
+def test_workspace_delete_purges_vi_rows(pg, server):
+    """Vi's own tables are in the workspace purge: nothing of a deleted tenant stays."""
+    from conftest import count_rows
+    from vi.vi_client import jsonl
+    vi, dsid, assets = pg
+    vi.upload_annotations(dsid, {"a.jsonl": jsonl({"id": "w1", "asset_id": "cat", "caption": "a cat"})})
+    vi.export(dsid, "Coco")
+    vi.ok("POST", f"{vi.d(dsid)}/deleteManyAssetsSessions", {"spec": {"filter": "dog"}})
+    ws = next(w["id"] for w in server.get("/_emulator/workspaces").json()["items"] if w["name"] == "vi-tests")
+    tables = ["vi_asset_sessions", "vi_asset_files", "vi_import_sessions", "vi_wholes", "vi_exports",
+              "vi_bulk_deletions"]
+    assert all(count_rows(server.db_path, t, ws) > 0 for t in tables)
+    r = server.delete(f"/_emulator/workspaces/{ws}")
+    assert r.status_code == 204
+    assert server.wait_job(r.headers["X-Purge-Job"])["state"] == "succeeded"
+    for t in tables + ["vi_deleted_datasets", "annotations", "assets", "datasets", "transfers"]:
+        assert count_rows(server.db_path, t, ws) == 0, t

@@ -23,6 +23,7 @@ def populate(server, xim):
     rt = xim.create("recognition/v2/task/", {"name": "r", "type": "multi_class"})
     xim.ok(xim.post(f"recognition/v2/task/{rt['id']}/add-label/", {"label_id": lab["id"]}), 200)
     xim.ok(xim.post(f"recognition/v2/task/{rt['id']}/train/"), 200)
+    server.post("/_emulator/clock/advance", json={"ms": 0})  # the worker takes the snapshot now
     dl = xim.create("detection/v2/label/", {"name": "box"})
     obj = xim.create("detection/v2/object/", {"detection_label": dl["id"], "image": img["id"], "data": [0, 0, 5, 5]})
     p = xim.create("vlm/v2/prompt/", {"name": "t", "type": "template", "content": "{{g}}"})
@@ -36,6 +37,7 @@ def populate(server, xim):
     t = xim.create("vlm/v2/task/", {"name": "t"})
     xim.ok(xim.post(f"vlm/v2/task/{t['id']}/add-dataset/", {"dataset_id": ds["id"]}), 200)
     xim.ok(xim.post(f"vlm/v2/task/{t['id']}/train/"), 200)
+    server.post("/_emulator/clock/advance", json={"ms": 0})
     assert server.post("/_emulator/clock/advance", json={"ms": 5000}).status_code == 200
     assert xim.fetch(f"vlm/v2/task/{t['id']}/")["last_train_status"] == "TRAINED"
     return img
