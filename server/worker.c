@@ -137,6 +137,7 @@ static void run_job(job_row *job, uint64_t epoch)
             pthread_mutex_unlock(&g_step_lock);
             break; /* the store was replaced since the claim */
         }
+        ctx.now = clock_now_ms();
         step_outcome out = type->step(&ctx);
         char state[16] = "";
         if (store_jobs_state(job->id, state) != ST_OK || strcmp(state, "running") != 0) {
@@ -144,7 +145,9 @@ static void run_job(job_row *job, uint64_t epoch)
         } else if (out == STEP_CONTINUE) {
             store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);
         } else if (out == STEP_WAIT) {
-            store_jobs_progress(job->id, ctx.progress, ctx.total, clock_now_ms() + ctx.delay_ms);
+            /* From the step's own start: an advance racing the step cannot push
+             * the wake-up past itself. */
+            store_jobs_progress(job->id, ctx.progress, ctx.total, ctx.now + ctx.delay_ms);
             done = 1;
         } else {
             store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);

@@ -133,3 +133,21 @@ def test_authorize_and_account(xim):
         assert u["default_workspace"] == xim.ws_id and u["workspaces"][0]["id"] == xim.ws_id
     ws = xim.fetch("account/v2/workspace/")
     assert ws["count"] == 1 and ws["results"][0]["id"] == xim.ws_id and ws["next"] is None
+
+
+def test_demo_workspace_token(demo_server):
+    from conftest import DEMO
+    c = XimClient(demo_server, DEMO["keys"]["ximilar"])
+    assert c.fetch("vlm/v2/prompt/")["count"] == 0
+    assert c.ok(c.post("authorization/v2/authorize", {"service": "custom-recognition",
+                                                      "call_type": "authenticate"}), 200)["user_id"] == DEMO["id"]
+    # The demo images (uploaded as core assets) can be put into a VLM sample.
+    assets = []
+    with demo_server.db(readonly=True) as conn:
+        assets = [r[0] for r in conn.execute("SELECT id FROM assets WHERE workspace_id=? ORDER BY rowid LIMIT 2",
+                                             (DEMO["id"],))]
+    ds = c.create("vlm/v2/dataset/", {"name": "demo"})
+    s = c.create("vlm/v2/sample/", {"dataset": ds["id"]})
+    out = c.ok(c.post(f"vlm/v2/sample/{s['id']}/add-images/", {"image_ids": assets}), 200)
+    assert out["images_count"] == len(assets) == 2
+    assert requests.get(out["images"][0]["thumb"], timeout=30).status_code == 200
