@@ -93,7 +93,7 @@ static enum MHD_Result send_response(conn_ctx *ctx)
         mr = MHD_create_response_from_buffer(text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
         ctype = "application/json";
     } else if (res->json) {
-        char *text = json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *text = json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
         if (text && strlen(text) <= g_journal_body_cap)
             ctx->journal_response = strdup(text);
         status = res->status;

@@ -137,7 +137,9 @@ static void run_job(job_row *job, uint64_t epoch)
             pthread_mutex_unlock(&g_step_lock);
             break; /* the store was replaced since the claim */
         }
-        ctx.now = clock_now_ms();
+        /* A step runs "at" the instant it was due, so that after a clock advance a
+         * job that waits in steps runs every step that fell inside the window. */
+        ctx.now = job->run_at;
         step_outcome out = type->step(&ctx);
         char state[16] = "";
         if (store_jobs_state(job->id, state) != ST_OK || strcmp(state, "running") != 0) {
@@ -145,8 +147,8 @@ static void run_job(job_row *job, uint64_t epoch)
         } else if (out == STEP_CONTINUE) {
             store_jobs_progress(job->id, ctx.progress, ctx.total, job->run_at);
         } else if (out == STEP_WAIT) {
-            /* From the step's own start: an advance racing the step cannot push
-             * the wake-up past itself. */
+            /* Counted from when the step was due, not from when it ran: a worker
+             * behind the (advanced) clock catches up instead of drifting. */
             store_jobs_progress(job->id, ctx.progress, ctx.total, ctx.now + ctx.delay_ms);
             done = 1;
         } else {

@@ -26,7 +26,7 @@ typedef struct {
     json_t *payload;          /* parsed payload (borrowed) */
     int64_t progress, total;  /* in/out */
     int attempts;             /* claims so far, including resumptions */
-    int64_t now;              /* virtual time when this step started */
+    int64_t now;              /* virtual instant this step was due (<= the clock) */
     int64_t delay_ms;         /* out, for STEP_WAIT: runs again at now + delay_ms */
     json_t *result;           /* out, for STEP_DONE (reference stolen) */
     char error[512];          /* out, for STEP_FAILED */

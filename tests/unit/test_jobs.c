@@ -114,6 +114,22 @@ int main(void)
     CHECK_EQ_INT(worker_settle(5000), 0);
     state_is(w, "succeeded");
 
+    /* One advance covering several waits runs every step inside the window. */
+    char many[37];
+    CHECK_EQ_INT(store_jobs_insert(NULL, "test.count", "{\"n\":5,\"wait\":true}", 0, many), ST_OK);
+    worker_wake();
+    CHECK_EQ_INT(worker_settle(5000), 0);
+    state_is(many, "running");
+    clock_advance(4999);
+    CHECK_EQ_INT(worker_settle(5000), 0);
+    CHECK_EQ_INT(store_jobs_get(many, NULL, &j), ST_OK);
+    CHECK_EQ_INT(j.progress, 5); /* steps due at +1000..+4000 ran; the 6th (done) is due at +5000 */
+    CHECK_EQ_STR(j.state, "running");
+    job_row_free(&j);
+    clock_advance(1);
+    CHECK_EQ_INT(worker_settle(5000), 0);
+    state_is(many, "succeeded");
+
     /* Cancel wins over a waiting job; a cancelled job never runs again. */
     char x[37];
     CHECK_EQ_INT(store_jobs_insert(NULL, "test.count", "{\"n\":5,\"wait\":true}", 0, x), ST_OK);
