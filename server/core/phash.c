@@ -140,10 +140,16 @@ int phash_bits(const phash_sig *a, const phash_sig *b) { return __builtin_popcou
 
 double phash_colour(const phash_sig *a, const phash_sig *b)
 {
-    int sum = 0;
-    for (int i = 0; i < PHASH_GRID_BYTES; i++)
-        sum += abs((int)a->grid[i] - (int)b->grid[i]);
-    return (double)sum / PHASH_GRID_BYTES;
+    /* The worst cell decides: a change confined to one object must count. */
+    int worst = 0;
+    for (int cell = 0; cell < PHASH_GRID_BYTES / 3; cell++) {
+        int d = 0;
+        for (int c = 0; c < 3; c++)
+            d += abs((int)a->grid[cell * 3 + c] - (int)b->grid[cell * 3 + c]);
+        if (d > worst)
+            worst = d;
+    }
+    return worst / 3.0;
 }
 
 static double aspect_gap(const phash_sig *a, const phash_sig *b)

@@ -11,9 +11,9 @@
  *   grid   mean RGB of a 4x4 grid: the DCT sees structure only, so two scenes
  *          of the same layout in different colours are told apart here;
  *   aspect width / height.
- * Two signatures match when the DCT bits differ in at most PHASH_MAX_BITS, the
- * grid colours differ by at most PHASH_MAX_COLOUR on average, and the aspect
- * ratios by at most 8%. Pure functions, no global state; any thread.
+ * Two signatures match when the DCT bits differ in at most PHASH_MAX_BITS, no
+ * grid cell's mean colour differs by more than PHASH_MAX_COLOUR (mean over the
+ * three channels), and the aspect ratios differ by at most 8%. Pure functions, no global state; any thread.
  */
 #ifndef VS_PHASH_H
 #define VS_PHASH_H
@@ -23,7 +23,7 @@
 
 #define PHASH_GRID_BYTES 48
 #define PHASH_MAX_BITS 10
-#define PHASH_MAX_COLOUR 18.0
+#define PHASH_MAX_COLOUR 20.0
 /* Text form: 16 hex digits (dct), 96 hex digits (grid), "-", aspect x 10000. */
 #define PHASH_HEX_LEN 128
 
@@ -37,7 +37,7 @@ typedef struct {
 int phash_compute(const image_pixels *px, phash_sig *out);
 /* Differing DCT bits. */
 int phash_bits(const phash_sig *a, const phash_sig *b);
-/* Mean absolute difference of the grid colours, 0..255. */
+/* The largest per-cell colour difference (mean absolute over R, G, B), 0..255. */
 double phash_colour(const phash_sig *a, const phash_sig *b);
 /* 1 when a and b are the same picture (see above). */
 int phash_match(const phash_sig *a, const phash_sig *b);
