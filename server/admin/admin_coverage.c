@@ -24,7 +24,11 @@ int admin_coverage(vs_request *req, vs_response *res)
         const route *r = &table[i];
         if (r->dialect == DIALECT_ADMIN || r->dialect == DIALECT_BLOB)
             continue;
+        /* The OpenAI-compatible prediction endpoints belong to the Vi platform
+         * (DESIGN.md), though they render errors in their own shape. */
         const char *name = dialect_name(r->dialect);
+        if (strcmp(name, "inference") == 0)
+            name = "vi";
         json_t *list = json_object_get(dialects, name);
         if (!list) {
             list = json_array();

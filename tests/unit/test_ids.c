@@ -34,7 +34,7 @@ static int test_uuid_ok(const char *u)
             return 0;
         }
     }
-    return u[14] == '4' && strchr("89ab", u[19]) != NULL;
+    return u[14] == '7' && strchr("89ab", u[19]) != NULL; /* version 7, RFC variant */
 }
 
 static int test_cmp_str(const void *a, const void *b)
