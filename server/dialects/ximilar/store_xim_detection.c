@@ -5,15 +5,11 @@
 #include "clock.h"
 #include "core/ids.h"
 #include "core/store_blobs.h"
-#include "core/store_transfers.h"
 #include "db.h"
 #include "store_xim_rows.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#define XIM_NEVER_EXPIRES (INT64_MAX / 4)
 
 st_result store_xim_dlabels_create(const char *ws, const xim_dlabel_fields *f, char id_out[37])
 {
@@ -39,41 +35,21 @@ st_result store_xim_dlabels_create(const char *ws, const xim_dlabel_fields *f, c
 st_result store_xim_dlabels_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(DLABEL_COLUMNS " WHERE l.workspace_id=?1 AND l.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_dlabels_count(const char *ws, const char *search, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_dlabels l WHERE l.workspace_id=?1"
                                " AND (?2 IS NULL OR l.name LIKE ?2 ESCAPE '\\')");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    st_result r = store_xim_rows_int(st, n);
-    free(like);
-    return r;
+    return store_xim_rows_count_like(st, ws, search, n);
 }
 
 st_result store_xim_dlabels_list(const char *ws, const char *search, int64_t limit, int64_t offset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(DLABEL_COLUMNS " WHERE l.workspace_id=?1 AND (?2 IS NULL OR l.name LIKE ?2 ESCAPE '\\')"
                                               " ORDER BY l.rowid LIMIT ?3 OFFSET ?4");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    st_result r = store_xim_rows_all(st, out);
-    free(like);
-    return r;
+    return store_xim_rows_page_like(st, ws, search, limit, offset, out);
 }
 
 st_result store_xim_dlabels_update(const char *ws, const char *id, const xim_dlabel_fields *f)
@@ -100,51 +76,22 @@ st_result store_xim_dlabels_update(const char *ws, const char *id, const xim_dla
 
 st_result store_xim_dlabels_delete(const char *ws, const char *id)
 {
-    st_result r = db_begin();
-    if (r != ST_OK)
-        return r;
     sqlite3_stmt *tr = db_stmt("DELETE FROM transfers WHERE workspace_id=?1 AND token IN"
                                " (SELECT crop_token FROM xim_dobjects WHERE workspace_id=?1 AND label_id=?2)");
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_dlabels WHERE workspace_id=?1 AND id=?2");
-    if (!tr || !st) {
-        r = ST_ERROR;
-        goto fail;
-    }
-    sqlite3_bind_text(tr, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(tr, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    if ((r = db_exec_stmt(tr)) != ST_OK || (r = store_xim_rows_change(st)) != ST_OK)
-        goto fail;
-    return db_commit();
-fail:
-    db_rollback();
-    return r;
+    return store_xim_rows_delete_ws(tr, st, ws, id);
 }
 
 /* Within the caller's transaction: the crop bytes and their download. */
 static st_result make_crop(const char *ws, const char *object_id, const void *png, size_t len, char token_out[49])
 {
     blob_info info;
+    char name[256];
     st_result r = store_blobs_put(png, len, &info);
     if (r != ST_OK)
         return r;
-    transfer_row t;
-    memset(&t, 0, sizeof t);
-    snprintf(t.workspace_id, sizeof t.workspace_id, "%s", ws);
-    snprintf(t.dialect, sizeof t.dialect, "ximilar");
-    snprintf(t.direction, sizeof t.direction, "get");
-    snprintf(t.filename, sizeof t.filename, "%s-crop.png", object_id);
-    snprintf(t.content_type, sizeof t.content_type, "image/png");
-    t.max_bytes = info.size;
-    t.expected_size = -1;
-    snprintf(t.blob_sha256, sizeof t.blob_sha256, "%s", info.sha256);
-    snprintf(t.purpose, sizeof t.purpose, "ximilar.crop");
-    snprintf(t.owner_ref, sizeof t.owner_ref, "%s", object_id);
-    t.expires_at = XIM_NEVER_EXPIRES;
-    if ((r = store_transfers_create(&t)) == ST_OK)
-        snprintf(token_out, 49, "%s", t.token);
-    return r;
+    snprintf(name, sizeof name, "%s-crop.png", object_id);
+    return store_xim_rows_download(ws, info.sha256, "image/png", info.size, name, "ximilar.crop", object_id, token_out);
 }
 
 static st_result refs_exist(const char *ws, const char *label, const char *image)
@@ -206,11 +153,7 @@ fail:
 st_result store_xim_dobjects_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(DOBJECT_COLUMNS " WHERE o.workspace_id=?1 AND o.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_dobjects_count(const char *ws, const char *image, const char *label, int64_t *n)
@@ -282,24 +225,8 @@ fail:
 
 st_result store_xim_dobjects_delete(const char *ws, const char *id)
 {
-    st_result r = db_begin();
-    if (r != ST_OK)
-        return r;
     sqlite3_stmt *tr = db_stmt("DELETE FROM transfers WHERE workspace_id=?1 AND token="
                                " (SELECT crop_token FROM xim_dobjects WHERE workspace_id=?1 AND id=?2)");
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_dobjects WHERE workspace_id=?1 AND id=?2");
-    if (!tr || !st) {
-        r = ST_ERROR;
-        goto fail;
-    }
-    sqlite3_bind_text(tr, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(tr, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    if ((r = db_exec_stmt(tr)) != ST_OK || (r = store_xim_rows_change(st)) != ST_OK)
-        goto fail;
-    return db_commit();
-fail:
-    db_rollback();
-    return r;
+    return store_xim_rows_delete_ws(tr, st, ws, id);
 }

@@ -12,37 +12,11 @@
 #include "core/ids.h"
 #include "core/store_assets.h"
 #include "core/store_blobs.h"
-#include "core/store_transfers.h"
 #include "db.h"
 #include "store_xim_rows.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define XIM_NEVER_EXPIRES (INT64_MAX / 4)
-
-/* A never-expiring download of an existing blob; token into token_out[49]. */
-static st_result make_download(const char *ws, const char *sha, const char *mime, int64_t size,
-                               const char *filename, const char *purpose, const char *owner, char token_out[49])
-{
-    transfer_row t;
-    memset(&t, 0, sizeof t);
-    snprintf(t.workspace_id, sizeof t.workspace_id, "%s", ws);
-    snprintf(t.dialect, sizeof t.dialect, "ximilar");
-    snprintf(t.direction, sizeof t.direction, "get");
-    snprintf(t.filename, sizeof t.filename, "%s", filename);
-    snprintf(t.content_type, sizeof t.content_type, "%s", mime);
-    t.max_bytes = size;
-    t.expected_size = -1;
-    snprintf(t.blob_sha256, sizeof t.blob_sha256, "%s", sha);
-    snprintf(t.purpose, sizeof t.purpose, "%s", purpose);
-    snprintf(t.owner_ref, sizeof t.owner_ref, "%s", owner);
-    t.expires_at = XIM_NEVER_EXPIRES;
-    st_result r = store_transfers_create(&t);
-    if (r == ST_OK)
-        snprintf(token_out, 49, "%s", t.token);
-    return r;
-}
 
 /* Within the caller's transaction: thumbnail blob + both tokens + the row. */
 static st_result insert_row(const char *ws, const asset_row *a, const void *thumb, size_t thumb_len, uint64_t phash,
@@ -54,9 +28,9 @@ static st_result insert_row(const char *ws, const asset_row *a, const void *thum
     if (r != ST_OK)
         return r;
     snprintf(thumb_name, sizeof thumb_name, "%s-thumb.png", a->id);
-    if ((r = make_download(ws, a->blob_sha256, a->mime, a->size, a->filename, "ximilar.image", a->id, img_token)) !=
+    if ((r = store_xim_rows_download(ws, a->blob_sha256, a->mime, a->size, a->filename, "ximilar.image", a->id, img_token)) !=
             ST_OK ||
-        (r = make_download(ws, thumb_blob.sha256, "image/png", thumb_blob.size, thumb_name, "ximilar.thumb", a->id,
+        (r = store_xim_rows_download(ws, thumb_blob.sha256, "image/png", thumb_blob.size, thumb_name, "ximilar.thumb", a->id,
                            thumb_token)) != ST_OK)
         return r;
     sqlite3_stmt *st = db_stmt("INSERT INTO xim_images(id, workspace_id, img_token, thumb_token, phash, meta_data,"
@@ -86,12 +60,11 @@ static st_result find_duplicate(const char *ws, const char *sha, char dup_out[37
         return ST_ERROR;
     sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_CONFLICT : rc == SQLITE_DONE ? ST_OK : db_result(rc);
-    if (rc == SQLITE_ROW)
-        snprintf(dup_out, 37, "%s", (const char *)sqlite3_column_text(st, 0));
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
+        db_col_copy(st, 0, dup_out, 37);
     sqlite3_reset(st);
-    return r;
+    return r == ST_OK ? ST_CONFLICT : r == ST_NOT_FOUND ? ST_OK : r;
 }
 
 st_result store_xim_images_create(const xim_image_new *in, char id_out[37], char dup_out[37])
@@ -134,13 +107,7 @@ int store_xim_images_adoptable(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("SELECT 1 FROM assets a WHERE a.workspace_id=?1 AND a.id=?2"
                                " AND NOT EXISTS (SELECT 1 FROM xim_images x WHERE x.id=a.id)");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_xim_rows_exist_ws(st, ws, id);
 }
 
 st_result store_xim_images_adopt(const char *ws, const char *asset_id, const void *thumb_png, size_t thumb_len,
@@ -172,11 +139,7 @@ st_result store_xim_images_get(const char *ws, const char *id, json_t **out)
         " x.test_image AS test_image__bool, x.real AS real__bool, x.verify_count, x.noresize AS noresize__bool,"
         " x.phash, a.blob_sha256, a.mime FROM xim_images x JOIN assets a ON a.id=x.id"
         " WHERE x.workspace_id=?1 AND x.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_images_labels(const char *ws, const char *id, json_t **out)
@@ -184,11 +147,7 @@ st_result store_xim_images_labels(const char *ws, const char *id, json_t **out)
     sqlite3_stmt *st = db_stmt("SELECT l.id, l.name, l.type, il.value FROM xim_image_labels il"
                                " JOIN xim_labels l ON l.id=il.label_id"
                                " WHERE il.workspace_id=?1 AND il.image_id=?2 ORDER BY il.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, id, out);
 }
 
 #define IMAGE_FILTER                                                                                            \
@@ -291,25 +250,13 @@ fail:
 static int label_in_ws(const char *ws, const char *label_id)
 {
     sqlite3_stmt *st = db_stmt("SELECT 1 FROM xim_labels WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, label_id, -1, SQLITE_STATIC);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_xim_rows_exist_ws(st, ws, label_id);
 }
 
 static int image_in_ws(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("SELECT 1 FROM xim_images WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_xim_rows_exist_ws(st, ws, id);
 }
 
 static st_result link_label(const char *ws, const char *id, const char *label_id, const char *value)
@@ -430,13 +377,13 @@ st_result store_xim_images_bytes(const char *ws, const char *id, unsigned char *
         return ST_ERROR;
     sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(sha, sizeof sha, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(st, 1));
+    st_result r = db_step_row(st);
+    if (r == ST_OK) {
+        db_col_copy(st, 0, sha, sizeof sha);
+        db_col_copy(st, 1, mime, 64);
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    if (r != ST_OK)
+        return r;
     return store_blobs_load(sha, data, len);
 }

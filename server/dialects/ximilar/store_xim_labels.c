@@ -34,11 +34,7 @@ st_result store_xim_labels_create(const char *ws, const xim_label_fields *f, cha
 st_result store_xim_labels_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(LABEL_COLUMNS " WHERE l.workspace_id=?1 AND l.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 #define LABEL_FILTER                                                                                     \
@@ -105,9 +101,5 @@ st_result store_xim_labels_update(const char *ws, const char *id, const xim_labe
 st_result store_xim_labels_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_labels WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }

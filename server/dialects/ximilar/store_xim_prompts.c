@@ -37,25 +37,13 @@ st_result store_xim_prompts_create(const char *ws, const xim_prompt_fields *f, c
 st_result store_xim_prompts_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(PROMPT_COLUMNS " WHERE p.workspace_id=?1 AND p.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_prompts_type(const char *ws, const char *id, char type_out[16])
 {
     sqlite3_stmt *st = db_stmt("SELECT type FROM xim_prompts WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(type_out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    return store_xim_rows_text_ws(st, ws, id, type_out, 16);
 }
 
 st_result store_xim_prompts_count(const char *ws, const char *search, const char *type, int64_t *n)
@@ -115,9 +103,5 @@ st_result store_xim_prompts_update(const char *ws, const char *id, const xim_pro
 st_result store_xim_prompts_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_prompts WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }

@@ -1,11 +1,19 @@
 /* store_xim_rows.c — generic row mapping for the Ximilar stores (see header).
  * Keeping the column → JSON rule in one place lets each store file hold only
- * its SQL, and keeps the wire names next to the SELECT that produces them. */
+ * its SQL, and keeps the wire names next to the SELECT that produces them. The
+ * runners below bind the usual (workspace, key) parameters and step a
+ * statement the caller prepared from its own SQL literal, so the statement
+ * cache stays keyed by that literal. */
 #include "store_xim_rows.h"
+#include "clock.h"
+#include "core/store_transfers.h"
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define XIM_NEVER_EXPIRES (INT64_MAX / 4)
 
 static int ends_with(const char *s, const char *suffix, size_t *base_len)
 {
@@ -137,4 +145,184 @@ st_result store_xim_rows_change(sqlite3_stmt *st)
     if (r == ST_OK && sqlite3_changes(sqlite3_db_handle(st)) == 0)
         return ST_NOT_FOUND;
     return r;
+}
+
+static void bind_ws_key(sqlite3_stmt *st, const char *ws, const char *key)
+{
+    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    db_bind_text(st, 2, key); /* a copy: count/page_like free theirs after the step */
+}
+
+st_result store_xim_rows_one_ws(sqlite3_stmt *st, const char *ws, const char *key, json_t **out)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    return store_xim_rows_one(st, out);
+}
+
+st_result store_xim_rows_all_ws(sqlite3_stmt *st, const char *ws, const char *key, json_t **out)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    return store_xim_rows_all(st, out);
+}
+
+st_result store_xim_rows_int_ws(sqlite3_stmt *st, const char *ws, const char *key, int64_t *out)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    return store_xim_rows_int(st, out);
+}
+
+st_result store_xim_rows_change_ws(sqlite3_stmt *st, const char *ws, const char *key)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    return store_xim_rows_change(st);
+}
+
+st_result store_xim_rows_page_ws(sqlite3_stmt *st, const char *ws, const char *key, int64_t limit, int64_t offset,
+                                 json_t **out)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    sqlite3_bind_int64(st, 3, limit);
+    sqlite3_bind_int64(st, 4, offset);
+    return store_xim_rows_all(st, out);
+}
+
+st_result store_xim_rows_count_like(sqlite3_stmt *st, const char *ws, const char *search, int64_t *out)
+{
+    if (!st)
+        return ST_ERROR;
+    char *like = store_xim_like(search);
+    st_result r = store_xim_rows_int_ws(st, ws, like, out);
+    free(like);
+    return r;
+}
+
+st_result store_xim_rows_page_like(sqlite3_stmt *st, const char *ws, const char *search, int64_t limit,
+                                   int64_t offset, json_t **out)
+{
+    if (!st)
+        return ST_ERROR;
+    char *like = store_xim_like(search);
+    st_result r = store_xim_rows_page_ws(st, ws, like, limit, offset, out);
+    free(like);
+    return r;
+}
+
+st_result store_xim_rows_text_ws(sqlite3_stmt *st, const char *ws, const char *key, char *out, size_t cap)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_ws_key(st, ws, key);
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
+        db_col_copy(st, 0, out, cap);
+    sqlite3_reset(st);
+    return r;
+}
+
+st_result store_xim_rows_download(const char *ws, const char *sha, const char *mime, int64_t size,
+                                  const char *filename, const char *purpose, const char *owner, char token_out[49])
+{
+    transfer_row t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.workspace_id, sizeof t.workspace_id, "%s", ws);
+    snprintf(t.dialect, sizeof t.dialect, "ximilar");
+    snprintf(t.direction, sizeof t.direction, "get");
+    snprintf(t.filename, sizeof t.filename, "%s", filename);
+    snprintf(t.content_type, sizeof t.content_type, "%s", mime);
+    t.max_bytes = size;
+    t.expected_size = -1;
+    snprintf(t.blob_sha256, sizeof t.blob_sha256, "%s", sha);
+    snprintf(t.purpose, sizeof t.purpose, "%s", purpose);
+    snprintf(t.owner_ref, sizeof t.owner_ref, "%s", owner);
+    t.expires_at = XIM_NEVER_EXPIRES;
+    st_result r = store_transfers_create(&t);
+    if (r == ST_OK)
+        snprintf(token_out, 49, "%s", t.token);
+    return r;
+}
+
+st_result store_xim_rows_delete_ws(sqlite3_stmt *tr, sqlite3_stmt *st, const char *ws, const char *key)
+{
+    st_result r = db_begin();
+    if (r != ST_OK)
+        return r;
+    if (!tr || !st) {
+        r = ST_ERROR;
+        goto fail;
+    }
+    bind_ws_key(tr, ws, key);
+    bind_ws_key(st, ws, key);
+    if ((r = db_exec_stmt(tr)) != ST_OK || (r = store_xim_rows_change(st)) != ST_OK)
+        goto fail;
+    return db_commit();
+fail:
+    db_rollback();
+    return r;
+}
+
+static void bind_pair(sqlite3_stmt *st, const char *ws, const char *a, const char *b)
+{
+    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+}
+
+st_result store_xim_rows_link(sqlite3_stmt *check, sqlite3_stmt *st, const char *ws, const char *a, const char *b)
+{
+    if (!st || !check)
+        return ST_ERROR;
+    int64_t found = 0;
+    bind_pair(check, ws, a, b);
+    st_result r = store_xim_rows_int(check, &found);
+    if (r != ST_OK)
+        return r;
+    if (found != 2)
+        return ST_NOT_FOUND;
+    bind_pair(st, ws, a, b);
+    sqlite3_bind_int64(st, 4, clock_now_ms());
+    return db_exec_stmt(st);
+}
+
+st_result store_xim_rows_unlink(sqlite3_stmt *st, const char *ws, const char *a, const char *b)
+{
+    if (!st)
+        return ST_ERROR;
+    bind_pair(st, ws, a, b);
+    return store_xim_rows_change(st);
+}
+
+st_result store_xim_rows_pick(sqlite3_stmt *st, const char *ws, const char *task, int64_t version, json_t **out)
+{
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, version);
+    st_result r = store_xim_rows_one(st, out);
+    if (r == ST_OK && version > 0 && json_integer_value(json_object_get(*out, "version")) != version) {
+        json_decref(*out);
+        *out = NULL;
+        return ST_NOT_FOUND;
+    }
+    return r;
+}
+
+int store_xim_rows_exist_ws(sqlite3_stmt *st, const char *ws, const char *key)
+{
+    if (!st)
+        return 0;
+    bind_ws_key(st, ws, key);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
 }

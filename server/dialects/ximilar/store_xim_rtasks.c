@@ -10,7 +10,6 @@
 #include "store_xim_rows.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define RTASK_COLUMNS                                                                                         \
@@ -36,41 +35,21 @@ st_result store_xim_rtasks_create(const char *ws, const xim_rtask_fields *f, cha
 st_result store_xim_rtasks_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(RTASK_COLUMNS " WHERE t.workspace_id=?1 AND t.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_rtasks_count(const char *ws, const char *search, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_rtasks t WHERE t.workspace_id=?1"
                                " AND (?2 IS NULL OR t.name LIKE ?2 ESCAPE '\\')");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    st_result r = store_xim_rows_int(st, n);
-    free(like);
-    return r;
+    return store_xim_rows_count_like(st, ws, search, n);
 }
 
 st_result store_xim_rtasks_list(const char *ws, const char *search, int64_t limit, int64_t offset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(RTASK_COLUMNS " WHERE t.workspace_id=?1 AND (?2 IS NULL OR t.name LIKE ?2 ESCAPE '\\')"
                                              " ORDER BY t.rowid LIMIT ?3 OFFSET ?4");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    st_result r = store_xim_rows_all(st, out);
-    free(like);
-    return r;
+    return store_xim_rows_page_like(st, ws, search, limit, offset, out);
 }
 
 st_result store_xim_rtasks_update(const char *ws, const char *id, const xim_rtask_fields *f)
@@ -95,11 +74,7 @@ st_result store_xim_rtasks_update(const char *ws, const char *id, const xim_rtas
 st_result store_xim_rtasks_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_rtasks WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }
 
 st_result store_xim_rtasks_add_label(const char *ws, const char *task, const char *label)
@@ -109,33 +84,13 @@ st_result store_xim_rtasks_add_label(const char *ws, const char *task, const cha
                                " WHERE t.workspace_id=?1 AND t.id=?2 AND l.workspace_id=?1 AND l.id=?3");
     sqlite3_stmt *chk = db_stmt("SELECT (SELECT COUNT(*) FROM xim_rtasks WHERE workspace_id=?1 AND id=?2) +"
                                 " (SELECT COUNT(*) FROM xim_labels WHERE workspace_id=?1 AND id=?3)");
-    if (!st || !chk)
-        return ST_ERROR;
-    int64_t found = 0;
-    sqlite3_bind_text(chk, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(chk, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(chk, 3, label, -1, SQLITE_STATIC);
-    st_result r = store_xim_rows_int(chk, &found);
-    if (r != ST_OK)
-        return r;
-    if (found != 2)
-        return ST_NOT_FOUND;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, clock_now_ms());
-    return db_exec_stmt(st);
+    return store_xim_rows_link(chk, st, ws, task, label);
 }
 
 st_result store_xim_rtasks_remove_label(const char *ws, const char *task, const char *label)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_rtask_labels WHERE workspace_id=?1 AND task_id=?2 AND label_id=?3");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_unlink(st, ws, task, label);
 }
 
 st_result store_xim_rtasks_labels(const char *ws, const char *task, json_t **out)
@@ -143,11 +98,7 @@ st_result store_xim_rtasks_labels(const char *ws, const char *task, json_t **out
     sqlite3_stmt *st = db_stmt("SELECT l.id, l.name, l.type, l.output_name FROM xim_rtask_labels tl"
                                " JOIN xim_labels l ON l.id=tl.label_id WHERE tl.workspace_id=?1 AND tl.task_id=?2"
                                " ORDER BY tl.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, task, out);
 }
 
 st_result store_xim_rtasks_labelled_images(const char *ws, const char *task, int64_t *n)
@@ -155,11 +106,7 @@ st_result store_xim_rtasks_labelled_images(const char *ws, const char *task, int
     sqlite3_stmt *st = db_stmt("SELECT COUNT(DISTINCT il.image_id) FROM xim_image_labels il"
                                " JOIN xim_rtask_labels tl ON tl.label_id=il.label_id"
                                " WHERE tl.workspace_id=?1 AND tl.task_id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    return store_xim_rows_int(st, n);
+    return store_xim_rows_int_ws(st, ws, task, n);
 }
 
 st_result store_xim_rtasks_enqueue(const char *ws, const char *task, const char *job_type, char model_out[37],
@@ -293,11 +240,7 @@ fail:
 st_result store_xim_rmodels_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(RMODEL_COLUMNS " WHERE (?1 IS NULL OR m.workspace_id=?1) AND m.id=?2");
-    if (!st)
-        return ST_ERROR;
-    db_bind_text(st, 1, ws);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_rmodels_state(const char *model, char state_out[16])
@@ -306,35 +249,25 @@ st_result store_xim_rmodels_state(const char *model, char state_out[16])
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(state_out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
+        db_col_copy(st, 0, state_out, 16);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
+    return r;
 }
 
 st_result store_xim_rmodels_count(const char *ws, const char *task, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_rmodels m WHERE m.workspace_id=?1"
                                " AND (?2 IS NULL OR m.task_id=?2)");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, task);
-    return store_xim_rows_int(st, n);
+    return store_xim_rows_int_ws(st, ws, task, n);
 }
 
 st_result store_xim_rmodels_list(const char *ws, const char *task, int64_t limit, int64_t offset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(RMODEL_COLUMNS " WHERE m.workspace_id=?1 AND (?2 IS NULL OR m.task_id=?2)"
                                               " ORDER BY m.rowid LIMIT ?3 OFFSET ?4");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, task);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_page_ws(st, ws, task, limit, offset, out);
 }
 
 st_result store_xim_rmodels_pick(const char *ws, const char *task, int64_t version, json_t **out)
@@ -343,27 +276,12 @@ st_result store_xim_rmodels_pick(const char *ws, const char *task, int64_t versi
                                               " ORDER BY CASE WHEN ?3>0 THEN m.version=?3"
                                               "  ELSE m.version=COALESCE(t.production_version,-1) END DESC,"
                                               "  m.version DESC LIMIT 1");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, version);
-    st_result r = store_xim_rows_one(st, out);
-    if (r == ST_OK && version > 0 && json_integer_value(json_object_get(*out, "version")) != version) {
-        json_decref(*out);
-        *out = NULL;
-        return ST_NOT_FOUND;
-    }
-    return r;
+    return store_xim_rows_pick(st, ws, task, version, out);
 }
 
 st_result store_xim_rmodels_memory(const char *ws, const char *model, json_t **out)
 {
     sqlite3_stmt *st = db_stmt("SELECT image_id, phash, labels AS labels__json FROM xim_rmodel_memory"
                                " WHERE workspace_id=?1 AND model_id=?2 ORDER BY rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, model, out);
 }

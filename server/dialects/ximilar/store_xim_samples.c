@@ -58,11 +58,7 @@ st_result store_xim_samples_create(const char *ws, const xim_sample_fields *f, c
 st_result store_xim_samples_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(SAMPLE_COLUMNS " WHERE s.workspace_id=?1 AND s.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 static void bind_filter(sqlite3_stmt *st, const char *ws, const char *dataset, int test, const char *like)
@@ -184,23 +180,13 @@ fail:
 st_result store_xim_samples_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_samples WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }
 
 static int sample_in_ws(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("SELECT 1 FROM xim_vlm_samples WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_xim_rows_exist_ws(st, ws, id);
 }
 
 st_result store_xim_samples_add_images(const char *ws, const char *id, const json_t *items, int64_t *added,
@@ -232,10 +218,7 @@ st_result store_xim_samples_add_images(const char *ws, const char *id, const jso
     }
     json_array_foreach(items, i, it) {
         const char *image = json_string_value(json_object_get(it, "image_id"));
-        sqlite3_bind_text(img, 1, ws, -1, SQLITE_STATIC);
-        sqlite3_bind_text(img, 2, image, -1, SQLITE_STATIC);
-        int found = sqlite3_step(img) == SQLITE_ROW;
-        sqlite3_reset(img);
+        int found = store_xim_rows_exist_ws(img, ws, image);
         if (!found) {
             snprintf(missing, 37, "%s", image ? image : "");
             r = ST_NOT_FOUND;
@@ -278,7 +261,9 @@ fail:
     return r;
 }
 
-st_result store_xim_samples_remove_images(const char *ws, const char *id, const json_t *image_ids, int64_t *removed)
+/* remove-images / remove-objects: in one transaction, st (?1 ws, ?2 sample,
+ * ?3 member) for every id of ids; *removed counts the rows gone. */
+static st_result remove_members(sqlite3_stmt *st, const char *ws, const char *id, const json_t *ids, int64_t *removed)
 {
     size_t i;
     json_t *e;
@@ -288,13 +273,11 @@ st_result store_xim_samples_remove_images(const char *ws, const char *id, const 
     st_result r = db_begin();
     if (r != ST_OK)
         return r;
-    sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_sample_images WHERE workspace_id=?1 AND sample_id=?2"
-                               " AND image_id=?3");
     if (!st) {
         r = ST_ERROR;
         goto fail;
     }
-    json_array_foreach(image_ids, i, e) {
+    json_array_foreach(ids, i, e) {
         sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, json_string_value(e), -1, SQLITE_STATIC);
@@ -308,6 +291,13 @@ fail:
     return r;
 }
 
+st_result store_xim_samples_remove_images(const char *ws, const char *id, const json_t *image_ids, int64_t *removed)
+{
+    sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_sample_images WHERE workspace_id=?1 AND sample_id=?2"
+                               " AND image_id=?3");
+    return remove_members(st, ws, id, image_ids, removed);
+}
+
 st_result store_xim_samples_images(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt("SELECT si.id, si.image_id, si.text, si.ord AS \"order\", si.resize,"
@@ -315,11 +305,7 @@ st_result store_xim_samples_images(const char *ws, const char *id, json_t **out)
                                " x.thumb_token, a.filename, x.phash FROM xim_vlm_sample_images si"
                                " JOIN xim_images x ON x.id=si.image_id JOIN assets a ON a.id=si.image_id"
                                " WHERE si.workspace_id=?1 AND si.sample_id=?2 ORDER BY si.ord, si.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, id, out);
 }
 
 st_result store_xim_samples_add_objects(const char *ws, const char *id, const json_t *items, int64_t *added,
@@ -348,10 +334,7 @@ st_result store_xim_samples_add_objects(const char *ws, const char *id, const js
     }
     json_array_foreach(items, i, it) {
         const char *object = json_string_value(json_object_get(it, "object_id"));
-        sqlite3_bind_text(obj, 1, ws, -1, SQLITE_STATIC);
-        sqlite3_bind_text(obj, 2, object, -1, SQLITE_STATIC);
-        int found = sqlite3_step(obj) == SQLITE_ROW;
-        sqlite3_reset(obj);
+        int found = store_xim_rows_exist_ws(obj, ws, object);
         if (!found) {
             snprintf(missing, 37, "%s", object ? object : "");
             r = ST_NOT_FOUND;
@@ -396,32 +379,9 @@ fail:
 st_result store_xim_samples_remove_objects(const char *ws, const char *id, const json_t *object_ids,
                                            int64_t *removed)
 {
-    size_t i;
-    json_t *e;
-    *removed = 0;
-    if (!sample_in_ws(ws, id))
-        return ST_NOT_FOUND;
-    st_result r = db_begin();
-    if (r != ST_OK)
-        return r;
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_sample_objects WHERE workspace_id=?1 AND sample_id=?2"
                                " AND object_id=?3");
-    if (!st) {
-        r = ST_ERROR;
-        goto fail;
-    }
-    json_array_foreach(object_ids, i, e) {
-        sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, json_string_value(e), -1, SQLITE_STATIC);
-        if ((r = db_exec_stmt(st)) != ST_OK)
-            goto fail;
-        *removed += sqlite3_changes(db_conn());
-    }
-    return db_commit();
-fail:
-    db_rollback();
-    return r;
+    return remove_members(st, ws, id, object_ids, removed);
 }
 
 st_result store_xim_samples_objects(const char *ws, const char *id, json_t **out)
@@ -433,11 +393,7 @@ st_result store_xim_samples_objects(const char *ws, const char *id, json_t **out
         " JOIN xim_dobjects o ON o.id=so.object_id JOIN xim_dlabels l ON l.id=o.label_id"
         " JOIN xim_images x ON x.id=o.image_id JOIN assets a ON a.id=o.image_id"
         " WHERE so.workspace_id=?1 AND so.sample_id=?2 ORDER BY so.ord, so.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, id, out);
 }
 
 st_result store_xim_samples_set_value(const char *ws, const char *id, const char *variable, const json_t *value)
@@ -473,11 +429,7 @@ st_result store_xim_samples_values(const char *ws, const char *id, json_t **out)
     sqlite3_stmt *st = db_stmt("SELECT x.variable_id, v.name, x.value AS value__json FROM xim_vlm_values x"
                                " JOIN xim_vlm_variables v ON v.id=x.variable_id"
                                " WHERE x.workspace_id=?1 AND x.sample_id=?2 ORDER BY v.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, id, out);
 }
 
 st_result store_xim_samples_images_of(const char *ws, const json_t *ids, json_t **out)

@@ -65,11 +65,7 @@ st_result store_xim_variables_create(const char *ws, const xim_variable_fields *
 st_result store_xim_variables_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(VARIABLE_COLUMNS " WHERE v.workspace_id=?1 AND v.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_variables_count(const char *ws, const char *dataset, const char *search, int64_t *n)
@@ -109,11 +105,7 @@ st_result store_xim_variables_list(const char *ws, const char *dataset, const ch
 st_result store_xim_variables_of_dataset(const char *ws, const char *dataset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(VARIABLE_COLUMNS " WHERE v.workspace_id=?1 AND v.dataset_id=?2 ORDER BY v.rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, dataset, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, dataset, out);
 }
 
 st_result store_xim_variables_update(const char *ws, const char *id, const xim_variable_fields *f)
@@ -133,9 +125,5 @@ st_result store_xim_variables_update(const char *ws, const char *id, const xim_v
 st_result store_xim_variables_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_variables WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }

@@ -7,8 +7,6 @@
 #include "db.h"
 #include "store_xim_rows.h"
 
-#include <stdlib.h>
-
 #define DATASET_COLUMNS                                                                                         \
     "SELECT d.id, d.name, d.description, d.created_at, d.updated_at, d.format, tp.format AS template_format,"  \
     " d.system_prompt_id, d.user_prompt_id, d.result_template_id, sp.content AS system_prompt,"                \
@@ -46,25 +44,14 @@ st_result store_xim_vlm_datasets_create(const char *ws, const xim_vlm_dataset_fi
 st_result store_xim_vlm_datasets_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(DATASET_COLUMNS " WHERE d.workspace_id=?1 AND d.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_vlm_datasets_count(const char *ws, const char *search, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_vlm_datasets d WHERE d.workspace_id=?1"
                                " AND (?2 IS NULL OR d.name LIKE ?2 ESCAPE '\\')");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    st_result r = store_xim_rows_int(st, n);
-    free(like);
-    return r;
+    return store_xim_rows_count_like(st, ws, search, n);
 }
 
 st_result store_xim_vlm_datasets_list(const char *ws, const char *search, int64_t limit, int64_t offset,
@@ -74,16 +61,7 @@ st_result store_xim_vlm_datasets_list(const char *ws, const char *search, int64_
     sqlite3_stmt *st = db_stmt("WITH page AS (SELECT d.rowid AS rid FROM xim_vlm_datasets d WHERE d.workspace_id=?1"
                                " AND (?2 IS NULL OR d.name LIKE ?2 ESCAPE '\\') ORDER BY d.rowid LIMIT ?3 OFFSET ?4) "
                                DATASET_COLUMNS " JOIN page ON page.rid=d.rowid ORDER BY page.rid");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    st_result r = store_xim_rows_all(st, out);
-    free(like);
-    return r;
+    return store_xim_rows_page_like(st, ws, search, limit, offset, out);
 }
 
 st_result store_xim_vlm_datasets_update(const char *ws, const char *id, const xim_vlm_dataset_fields *f)
@@ -124,9 +102,5 @@ st_result store_xim_vlm_datasets_update(const char *ws, const char *id, const xi
 st_result store_xim_vlm_datasets_delete(const char *ws, const char *id)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_datasets WHERE workspace_id=?1 AND id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_change_ws(st, ws, id);
 }

@@ -7,14 +7,11 @@
 #include "core/ids.h"
 #include "core/store_blobs.h"
 #include "core/store_jobs.h"
-#include "core/store_transfers.h"
 #include "db.h"
 #include "store_xim_rows.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define XIM_NEVER_EXPIRES (INT64_MAX / 4)
 
 #define MODEL_COLUMNS                                                                                        \
     "SELECT m.id, m.task_id AS task, t.name AS task_name, m.version, m.train_status, m.training_samples,"    \
@@ -77,35 +74,21 @@ fail:
 st_result store_xim_vlm_models_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(MODEL_COLUMNS " WHERE (?1 IS NULL OR m.workspace_id=?1) AND m.id=?2");
-    if (!st)
-        return ST_ERROR;
-    db_bind_text(st, 1, ws);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_vlm_models_count(const char *ws, const char *task, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_vlm_models m WHERE m.workspace_id=?1"
                                " AND (?2 IS NULL OR m.task_id=?2)");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, task);
-    return store_xim_rows_int(st, n);
+    return store_xim_rows_int_ws(st, ws, task, n);
 }
 
 st_result store_xim_vlm_models_list(const char *ws, const char *task, int64_t limit, int64_t offset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(MODEL_COLUMNS " WHERE m.workspace_id=?1 AND (?2 IS NULL OR m.task_id=?2)"
                                              " ORDER BY m.rowid LIMIT ?3 OFFSET ?4");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, task);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_page_ws(st, ws, task, limit, offset, out);
 }
 
 st_result store_xim_vlm_models_pick(const char *ws, const char *task, int64_t version, json_t **out)
@@ -113,18 +96,7 @@ st_result store_xim_vlm_models_pick(const char *ws, const char *task, int64_t ve
     sqlite3_stmt *st = db_stmt(MODEL_COLUMNS " WHERE m.workspace_id=?1 AND m.task_id=?2 AND m.train_status='TRAINED'"
                                              " ORDER BY CASE WHEN ?3>0 THEN m.version=?3"
                                              "  ELSE m.version=t.production_version END DESC, m.version DESC LIMIT 1");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, version);
-    st_result r = store_xim_rows_one(st, out);
-    if (r == ST_OK && version > 0 && json_integer_value(json_object_get(*out, "version")) != version) {
-        json_decref(*out);
-        *out = NULL;
-        return ST_NOT_FOUND;
-    }
-    return r;
+    return store_xim_rows_pick(st, ws, task, version, out);
 }
 
 st_result store_xim_vlm_models_begin(const char *model, const json_t *spec, const json_t *memory, int64_t training,
@@ -212,7 +184,7 @@ st_result store_xim_vlm_models_finish(const char *model, const void *zip, size_t
                                       int64_t now)
 {
     blob_info info;
-    transfer_row t;
+    char token[49];
     json_t *row = NULL;
     st_result r = db_begin();
     if (r != ST_OK)
@@ -240,22 +212,11 @@ st_result store_xim_vlm_models_finish(const char *model, const void *zip, size_t
     }
     if ((r = store_blobs_put(zip, zip_len, &info)) != ST_OK)
         goto fail;
-    memset(&t, 0, sizeof t);
-    snprintf(t.workspace_id, sizeof t.workspace_id, "%s", json_string_value(json_object_get(row, "workspace_id")));
-    snprintf(t.dialect, sizeof t.dialect, "ximilar");
-    snprintf(t.direction, sizeof t.direction, "get");
-    snprintf(t.filename, sizeof t.filename, "%s", zip_name);
-    snprintf(t.content_type, sizeof t.content_type, "application/zip");
-    t.max_bytes = info.size;
-    t.expected_size = -1;
-    snprintf(t.blob_sha256, sizeof t.blob_sha256, "%s", info.sha256);
-    snprintf(t.purpose, sizeof t.purpose, "ximilar.model");
-    snprintf(t.owner_ref, sizeof t.owner_ref, "%s", model);
-    t.expires_at = XIM_NEVER_EXPIRES;
-    if ((r = store_transfers_create(&t)) != ST_OK)
+    if ((r = store_xim_rows_download(json_string_value(json_object_get(row, "workspace_id")), info.sha256,
+                                     "application/zip", info.size, zip_name, "ximilar.model", model, token)) != ST_OK)
         goto fail;
     sqlite3_bind_text(upd, 1, model, -1, SQLITE_STATIC);
-    sqlite3_bind_text(upd, 2, t.token, -1, SQLITE_STATIC);
+    sqlite3_bind_text(upd, 2, token, -1, SQLITE_STATIC);
     sqlite3_bind_int64(upd, 3, now);
     if ((r = store_xim_rows_change(upd)) != ST_OK)
         goto fail;
@@ -275,9 +236,5 @@ st_result store_xim_vlm_models_memory(const char *ws, const char *model, json_t 
 {
     sqlite3_stmt *st = db_stmt("SELECT sample_id, dataset_id, image_id, phash, output, format FROM xim_vlm_memory"
                                " WHERE workspace_id=?1 AND model_id=?2 ORDER BY rowid");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    return store_xim_rows_all(st, out);
+    return store_xim_rows_all_ws(st, ws, model, out);
 }

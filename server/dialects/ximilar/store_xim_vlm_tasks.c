@@ -7,8 +7,6 @@
 #include "db.h"
 #include "store_xim_rows.h"
 
-#include <stdlib.h>
-
 #define TASK_COLUMNS                                                                                         \
     "SELECT t.id, t.name, t.created_at, t.description, t.auto_deploy AS auto_deploy__bool,"                  \
     " t.production_version, t.last_version, t.max_tokens, t.training_params AS training_params__json,"        \
@@ -42,11 +40,7 @@ st_result store_xim_vlm_tasks_create(const char *ws, const xim_vlm_task_fields *
 st_result store_xim_vlm_tasks_get(const char *ws, const char *id, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(TASK_COLUMNS " WHERE t.workspace_id=?1 AND t.id=?2");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return store_xim_rows_one(st, out);
+    return store_xim_rows_one_ws(st, ws, id, out);
 }
 
 st_result store_xim_vlm_tasks_datasets(const char *ws, const char *id, json_t **out)
@@ -75,30 +69,14 @@ st_result store_xim_vlm_tasks_count(const char *ws, const char *search, int64_t 
 {
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_vlm_tasks t WHERE t.workspace_id=?1"
                                " AND (?2 IS NULL OR t.name LIKE ?2 ESCAPE '\\')");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    st_result r = store_xim_rows_int(st, n);
-    free(like);
-    return r;
+    return store_xim_rows_count_like(st, ws, search, n);
 }
 
 st_result store_xim_vlm_tasks_list(const char *ws, const char *search, int64_t limit, int64_t offset, json_t **out)
 {
     sqlite3_stmt *st = db_stmt(TASK_COLUMNS " WHERE t.workspace_id=?1 AND (?2 IS NULL OR t.name LIKE ?2 ESCAPE '\\')"
                                             " ORDER BY t.rowid LIMIT ?3 OFFSET ?4");
-    if (!st)
-        return ST_ERROR;
-    char *like = store_xim_like(search);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    db_bind_text(st, 2, like);
-    sqlite3_bind_int64(st, 3, limit);
-    sqlite3_bind_int64(st, 4, offset);
-    st_result r = store_xim_rows_all(st, out);
-    free(like);
-    return r;
+    return store_xim_rows_page_like(st, ws, search, limit, offset, out);
 }
 
 st_result store_xim_vlm_tasks_update(const char *ws, const char *id, const xim_vlm_task_fields *f)
@@ -162,26 +140,10 @@ fail:
 
 st_result store_xim_vlm_tasks_delete(const char *ws, const char *id)
 {
-    st_result r = db_begin();
-    if (r != ST_OK)
-        return r;
     sqlite3_stmt *tr = db_stmt("DELETE FROM transfers WHERE workspace_id=?1 AND token IN"
                                " (SELECT archive_token FROM xim_vlm_models WHERE workspace_id=?1 AND task_id=?2)");
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_tasks WHERE workspace_id=?1 AND id=?2");
-    if (!tr || !st) {
-        r = ST_ERROR;
-        goto fail;
-    }
-    sqlite3_bind_text(tr, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(tr, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    if ((r = db_exec_stmt(tr)) != ST_OK || (r = store_xim_rows_change(st)) != ST_OK)
-        goto fail;
-    return db_commit();
-fail:
-    db_rollback();
-    return r;
+    return store_xim_rows_delete_ws(tr, st, ws, id);
 }
 
 st_result store_xim_vlm_tasks_add_dataset(const char *ws, const char *task, const char *dataset)
@@ -191,34 +153,14 @@ st_result store_xim_vlm_tasks_add_dataset(const char *ws, const char *task, cons
                                " WHERE t.workspace_id=?1 AND t.id=?2 AND d.workspace_id=?1 AND d.id=?3");
     sqlite3_stmt *chk = db_stmt("SELECT (SELECT COUNT(*) FROM xim_vlm_tasks WHERE workspace_id=?1 AND id=?2) +"
                                 " (SELECT COUNT(*) FROM xim_vlm_datasets WHERE workspace_id=?1 AND id=?3)");
-    if (!st || !chk)
-        return ST_ERROR;
-    int64_t found = 0;
-    sqlite3_bind_text(chk, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(chk, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(chk, 3, dataset, -1, SQLITE_STATIC);
-    st_result r = store_xim_rows_int(chk, &found);
-    if (r != ST_OK)
-        return r;
-    if (found != 2)
-        return ST_NOT_FOUND;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, dataset, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, clock_now_ms());
-    return db_exec_stmt(st);
+    return store_xim_rows_link(chk, st, ws, task, dataset);
 }
 
 st_result store_xim_vlm_tasks_remove_dataset(const char *ws, const char *task, const char *dataset)
 {
     sqlite3_stmt *st = db_stmt("DELETE FROM xim_vlm_task_datasets WHERE workspace_id=?1 AND task_id=?2"
                                " AND dataset_id=?3");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, dataset, -1, SQLITE_STATIC);
-    return store_xim_rows_change(st);
+    return store_xim_rows_unlink(st, ws, task, dataset);
 }
 
 st_result store_xim_vlm_tasks_annotated_samples(const char *ws, const char *task, int64_t *n)
@@ -226,9 +168,5 @@ st_result store_xim_vlm_tasks_annotated_samples(const char *ws, const char *task
     sqlite3_stmt *st = db_stmt("SELECT COUNT(*) FROM xim_vlm_samples s JOIN xim_vlm_task_datasets td"
                                " ON td.dataset_id=s.dataset_id WHERE td.workspace_id=?1 AND td.task_id=?2"
                                " AND s.test=0 AND EXISTS (SELECT 1 FROM xim_vlm_values v WHERE v.sample_id=s.id)");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    return store_xim_rows_int(st, n);
+    return store_xim_rows_int_ws(st, ws, task, n);
 }

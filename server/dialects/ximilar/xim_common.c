@@ -506,3 +506,85 @@ void xim_blob_url(const vs_request *req, const char *token, const char *filename
 {
     transfer_url(req->host, "ximilar", token, filename, out, cap);
 }
+
+int xim_exists(vs_response *res, xim_get_fn get, const char *ws, const char *id)
+{
+    json_t *row = NULL;
+    st_result r = get(ws, id, &row);
+    json_decref(row);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
+int xim_page_counted(vs_response *res, xim_page *p, st_result r, int64_t count)
+{
+    if (r != ST_OK)
+        return xim_fail_store(res, r);
+    return xim_page_check(res, p, count);
+}
+
+int xim_page_reply_rows(const vs_request *req, vs_response *res, const xim_page *p, int64_t count, st_result r,
+                        json_t *rows, const char *ws, const char *const *carry, xim_view_fn view)
+{
+    if (r != ST_OK) {
+        json_decref(rows);
+        return xim_fail_store(res, r);
+    }
+    json_t *results = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) json_array_append_new(results, view(req, ws, row));
+    json_decref(rows);
+    return xim_page_reply(req, res, p, count, results, ws, carry);
+}
+
+int xim_list_filtered(vs_request *req, vs_response *res, const char *filter, xim_count_fn count, xim_list_fn list,
+                      xim_view_fn view)
+{
+    const char *const carry[] = {filter, NULL};
+    char ws[37];
+    xim_page page;
+    const char *value = NULL;
+    int64_t n = 0;
+    json_t *rows = NULL;
+    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0)
+        return -1;
+    int given = strcmp(filter, "search") == 0 ? xim_query_text(req, res, filter, XIM_NAME_MAX, &value)
+                                              : xim_query_uuid(req, res, filter, &value);
+    if (given < 0)
+        return -1;
+    st_result r = count(ws, value, &n);
+    if (xim_page_counted(res, &page, r, n) != 0)
+        return -1;
+    r = list(ws, value, page.size, page.offset, &rows);
+    return xim_page_reply_rows(req, res, &page, n, r, rows, ws, carry, view);
+}
+
+int xim_reply_get(const vs_request *req, vs_response *res, xim_get_fn get, xim_view_fn view, const char *ws,
+                  const char *id, int status)
+{
+    json_t *row = NULL;
+    st_result r = get(ws, id, &row);
+    if (r != ST_OK)
+        return xim_fail_store(res, r);
+    json_t *body = view(req, ws, row);
+    json_decref(row);
+    return vs_reply_json(res, status, body);
+}
+
+int xim_workspace_id(vs_request *req, vs_response *res, char ws[37], char id[37])
+{
+    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+        return -1;
+    return 0;
+}
+
+int xim_delete(vs_request *req, vs_response *res, st_result (*del)(const char *ws, const char *id))
+{
+    char ws[37], id[37];
+    if (xim_workspace_id(req, res, ws, id) != 0)
+        return -1;
+    st_result r = del(ws, id);
+    if (r != ST_OK)
+        return xim_fail_store(res, r);
+    return vs_reply_empty(res, 204);
+}

@@ -23,6 +23,12 @@ int xim_is_uuid(const char *s);
  * "Not found." like DRF. */
 int xim_path_id(const vs_request *req, vs_response *res, const char *name, char out[37]);
 
+/* The workspace of the call and the path's "id" (both as above). */
+int xim_workspace_id(vs_request *req, vs_response *res, char ws[37], char id[37]);
+/* DELETE of the path's object through the store's del(ws, id): 204, or the
+ * store failure. */
+int xim_delete(vs_request *req, vs_response *res, st_result (*del)(const char *ws, const char *id));
+
 int xim_not_found(vs_response *res);
 /* 400 {"detail":"<field>: <msg>","errors":{"<field>":["<msg>"]}}. */
 int xim_fail_field(vs_response *res, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -86,6 +92,34 @@ int xim_page_check(vs_response *res, xim_page *p, int64_t count);
  * listed query parameters (carry, NULL-terminated), page_size and workspace. */
 int xim_page_reply(const vs_request *req, vs_response *res, const xim_page *p, int64_t count, json_t *results,
                    const char *ws, const char *const *carry);
+
+/* Answers 404 (or the store failure) unless the object exists. DRF looks the
+ * object up before reading the body: an unknown id is 404 even when the body
+ * is also wrong. get is the store's `(ws, id, &row)` lookup. */
+typedef st_result (*xim_get_fn)(const char *ws, const char *id, json_t **out);
+int xim_exists(vs_response *res, xim_get_fn get, const char *ws, const char *id);
+
+/* The wire shape of a listed row: a new reference (the row itself, increfed,
+ * when it is reshaped in place). */
+typedef json_t *(*xim_view_fn)(const vs_request *req, const char *ws, json_t *row);
+/* After the store counted (r, count): fails res on a store error or a page
+ * past the end. */
+int xim_page_counted(vs_response *res, xim_page *p, st_result r, int64_t count);
+/* After the store listed the page (r, rows stolen): maps every row through
+ * view and replies as xim_page_reply. */
+int xim_page_reply_rows(const vs_request *req, vs_response *res, const xim_page *p, int64_t count, st_result r,
+                        json_t *rows, const char *ws, const char *const *carry, xim_view_fn view);
+/* Replies status with view of the row get finds (req is passed to view and may
+ * be NULL when view does not read it), or fails res with the store result. */
+int xim_reply_get(const vs_request *req, vs_response *res, xim_get_fn get, xim_view_fn view, const char *ws,
+                  const char *id, int status);
+/* A whole list call filtered by one optional query parameter: filter is
+ * "search" (text, name contains) or a UUID parameter such as "task"; count and
+ * list are the store's queries taking it (NULL when absent). */
+typedef st_result (*xim_count_fn)(const char *ws, const char *filter, int64_t *n);
+typedef st_result (*xim_list_fn)(const char *ws, const char *filter, int64_t limit, int64_t offset, json_t **out);
+int xim_list_filtered(vs_request *req, vs_response *res, const char *filter, xim_count_fn count, xim_list_fn list,
+                      xim_view_fn view);
 
 /* Absolute URL of a server-issued download (/_blob/ximilar/<token>/<filename>). */
 void xim_blob_url(const vs_request *req, const char *token, const char *filename, char *out, size_t cap);

@@ -34,25 +34,16 @@ static json_t *xim_datasets_view(const json_t *row)
     return out;
 }
 
-static int reply_dataset(vs_response *res, const char *ws, const char *id, int status)
+static json_t *dataset_view(const vs_request *req, const char *ws, json_t *row)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_vlm_datasets_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *body = xim_datasets_view(row);
-    json_decref(row);
-    return vs_reply_json(res, status, body);
+    (void)req;
+    (void)ws;
+    return xim_datasets_view(row);
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int dataset_exists(const char *ws, const char *id, vs_response *res)
+static int reply_dataset(vs_response *res, const char *ws, const char *id, int status)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_vlm_datasets_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
+    return xim_reply_get(NULL, res, store_xim_vlm_datasets_get, dataset_view, ws, id, status);
 }
 
 static int read_fields(vs_request *req, vs_response *res, const char *ws, xim_vlm_dataset_fields *f, int full)
@@ -100,43 +91,24 @@ int xim_datasets_create(vs_request *req, vs_response *res)
 int xim_datasets_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_dataset(res, ws, id, 200);
 }
 
 int xim_datasets_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"search", NULL};
-    char ws[37];
-    xim_page page;
-    const char *search = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
-        return -1;
-    st_result r = store_xim_vlm_datasets_count(ws, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_vlm_datasets_list(ws, search, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, xim_datasets_view(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    return xim_list_filtered(req, res, "search", store_xim_vlm_datasets_count, store_xim_vlm_datasets_list,
+                             dataset_view);
 }
 
 int xim_datasets_update(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
     xim_vlm_dataset_fields f = {0};
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        dataset_exists(ws, id, res) != 0 || read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_vlm_datasets_get, ws, id) != 0 ||
+        read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_vlm_datasets_update(ws, id, &f);
     if (r != ST_OK)
@@ -146,11 +118,5 @@ int xim_datasets_update(vs_request *req, vs_response *res)
 
 int xim_datasets_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_vlm_datasets_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_vlm_datasets_delete);
 }

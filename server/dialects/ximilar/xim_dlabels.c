@@ -11,15 +11,16 @@
 static const char *const dlabel_writable[] = {"name", "description", "color", "output_name", NULL};
 static const char *const dlabel_readonly[] = {"id", "recognition_tasks", NULL};
 
+static json_t *dlabel_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    (void)ws;
+    return xim_views_dlabel(row);
+}
+
 static int reply_dlabel(vs_response *res, const char *ws, const char *id, int status)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_dlabels_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *body = xim_views_dlabel(row);
-    json_decref(row);
-    return vs_reply_json(res, status, body);
+    return xim_reply_get(NULL, res, store_xim_dlabels_get, dlabel_view, ws, id, status);
 }
 
 static int color_ok(const char *c)
@@ -30,16 +31,6 @@ static int color_ok(const char *c)
         if (!isxdigit((unsigned char)c[i]))
             return 0;
     return 1;
-}
-
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int dlabel_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_dlabels_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
 }
 
 static int read_fields(vs_request *req, vs_response *res, xim_dlabel_fields *f, int full)
@@ -78,43 +69,23 @@ int xim_dlabels_create(vs_request *req, vs_response *res)
 int xim_dlabels_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_dlabel(res, ws, id, 200);
 }
 
 int xim_dlabels_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"search", NULL};
-    char ws[37];
-    xim_page page;
-    const char *search = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
-        return -1;
-    st_result r = store_xim_dlabels_count(ws, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_dlabels_list(ws, search, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, xim_views_dlabel(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    return xim_list_filtered(req, res, "search", store_xim_dlabels_count, store_xim_dlabels_list, dlabel_view);
 }
 
 int xim_dlabels_update(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
     xim_dlabel_fields f = {0};
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        dlabel_exists(ws, id, res) != 0 || read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_dlabels_get, ws, id) != 0 ||
+        read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_dlabels_update(ws, id, &f);
     if (r != ST_OK)
@@ -124,11 +95,5 @@ int xim_dlabels_update(vs_request *req, vs_response *res)
 
 int xim_dlabels_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_dlabels_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_dlabels_delete);
 }

@@ -23,15 +23,15 @@
 static const char *const object_writable[] = {"detection_label", "image", "data", "meta_data", NULL};
 static const char *const object_readonly[] = {"id", "recognition_labels", "thumb_img_path", "created", NULL};
 
+static json_t *object_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)ws;
+    return xim_views_dobject(req, row);
+}
+
 static int reply_object(vs_request *req, vs_response *res, const char *ws, const char *id, int status)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_dobjects_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *body = xim_views_dobject(req, row);
-    json_decref(row);
-    return vs_reply_json(res, status, body);
+    return xim_reply_get(req, res, store_xim_dobjects_get, object_view, ws, id, status);
 }
 
 /* `data` into box[4]: 1 present, 0 absent, -1 failed. */
@@ -98,16 +98,6 @@ out:
     return rc;
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int object_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_dobjects_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
-}
-
 static int check_label(const char *ws, const char *label, vs_response *res)
 {
     json_t *row = NULL;
@@ -158,7 +148,7 @@ out:
 int xim_dobjects_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_object(req, res, ws, id, 200);
 }
@@ -209,8 +199,9 @@ int xim_dobjects_update(vs_request *req, vs_response *res)
     xim_dobject_fields f = {0};
     const char *label = NULL, *image = NULL;
     int box[4];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        object_exists(ws, id, res) != 0 || xim_body_check(req, res, object_writable, object_readonly) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_dobjects_get, ws, id) != 0 ||
+        xim_body_check(req, res, object_writable, object_readonly) != 0)
         return -1;
     int hl = xim_field_ref(req->json, res, "detection_label", 0, &label);
     int hi = hl < 0 ? -1 : xim_field_ref(req->json, res, "image", 0, &image);
@@ -248,11 +239,5 @@ out:
 
 int xim_dobjects_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_dobjects_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_dobjects_delete);
 }

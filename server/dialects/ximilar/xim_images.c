@@ -39,16 +39,6 @@ static int reply_image(vs_request *req, vs_response *res, const char *ws, const 
     return vs_reply_json(res, status, body);
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int image_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_images_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
-}
-
 int xim_images_create(vs_request *req, vs_response *res)
 {
     static const char *const writable[] = {"base64", "noresize", "test_image", "meta_data", NULL};
@@ -102,9 +92,18 @@ out:
 int xim_images_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_image(req, res, ws, id, 200);
+}
+
+static json_t *image_view(const vs_request *req, const char *ws, json_t *row)
+{
+    json_t *labels = NULL;
+    store_xim_images_labels(ws, json_string_value(json_object_get(row, "id")), &labels);
+    json_t *view = xim_views_image(req, row, labels);
+    json_decref(labels);
+    return view;
 }
 
 int xim_images_list(vs_request *req, vs_response *res)
@@ -122,23 +121,10 @@ int xim_images_list(vs_request *req, vs_response *res)
         xim_query_uuid(req, res, "detection_labels", &f.detection_label) < 0)
         return -1;
     st_result r = store_xim_images_count(ws, &f, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
+    if (xim_page_counted(res, &page, r, count) != 0)
         return -1;
-    if ((r = store_xim_images_list(ws, &f, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *labels = NULL;
-        store_xim_images_labels(ws, json_string_value(json_object_get(row, "id")), &labels);
-        json_array_append_new(results, xim_views_image(req, row, labels));
-        json_decref(labels);
-    }
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    r = store_xim_images_list(ws, &f, page.size, page.offset, &rows);
+    return xim_page_reply_rows(req, res, &page, count, r, rows, ws, carry, image_view);
 }
 
 int xim_images_update(vs_request *req, vs_response *res)
@@ -149,8 +135,8 @@ int xim_images_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     json_t *meta = NULL;
     int test = -1, real = -1;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        image_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, readonly) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_images_get, ws, id) != 0 || xim_body_check(req, res, writable, readonly) != 0)
         return -1;
     int has_meta = xim_field_object(req->json, res, "meta_data", 0, &meta);
     if (has_meta < 0 || xim_field_bool(req->json, res, "test_image", &test) < 0 ||
@@ -168,13 +154,7 @@ int xim_images_update(vs_request *req, vs_response *res)
 
 int xim_images_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_images_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_images_delete);
 }
 
 static int label_action(vs_request *req, vs_response *res, int add)
@@ -182,8 +162,8 @@ static int label_action(vs_request *req, vs_response *res, int add)
     static const char *const writable[] = {"label_id", "value", NULL};
     char ws[37], id[37];
     const char *label = NULL, *value = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        image_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_images_get, ws, id) != 0 || xim_body_check(req, res, writable, NULL) != 0)
         return -1;
     if (xim_field_ref(req->json, res, "label_id", 0, &label) < 0 ||
         xim_field_string(req->json, res, "value", 1, XIM_TEXT_MAX, &value) < 0)

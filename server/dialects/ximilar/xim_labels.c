@@ -11,25 +11,16 @@ static const char *const label_types[] = {"category", "tag", NULL};
 static const char *const label_writable[] = {"name", "type", "description", "output_name", NULL};
 static const char *const label_readonly[] = {"id", "images_count", NULL};
 
-static int reply_label(vs_response *res, const char *ws, const char *id, int status)
+static json_t *label_view(const vs_request *req, const char *ws, json_t *row)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_labels_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *body = xim_views_label(row);
-    json_decref(row);
-    return vs_reply_json(res, status, body);
+    (void)req;
+    (void)ws;
+    return xim_views_label(row);
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int label_exists(const char *ws, const char *id, vs_response *res)
+static int reply_label(vs_response *res, const char *ws, const char *id, int status)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_labels_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
+    return xim_reply_get(NULL, res, store_xim_labels_get, label_view, ws, id, status);
 }
 
 /* Reads the writable fields; full = PUT/POST semantics (name required). */
@@ -69,7 +60,7 @@ int xim_labels_create(vs_request *req, vs_response *res)
 int xim_labels_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_label(res, ws, id, 200);
 }
@@ -87,18 +78,10 @@ int xim_labels_list(vs_request *req, vs_response *res)
         xim_query_choice(req, res, "type", label_types, &type) < 0 || xim_query_uuid(req, res, "task", &task) < 0)
         return -1;
     st_result r = store_xim_labels_count(ws, search, type, task, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
+    if (xim_page_counted(res, &page, r, count) != 0)
         return -1;
-    if ((r = store_xim_labels_list(ws, search, type, task, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, xim_views_label(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    r = store_xim_labels_list(ws, search, type, task, page.size, page.offset, &rows);
+    return xim_page_reply_rows(req, res, &page, count, r, rows, ws, carry, label_view);
 }
 
 int xim_labels_update(vs_request *req, vs_response *res)
@@ -106,8 +89,8 @@ int xim_labels_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     xim_label_fields f = {0};
     int full = strcmp(req->method, "PUT") == 0;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        label_exists(ws, id, res) != 0 || read_fields(req, res, &f, full) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_labels_get, ws, id) != 0 || read_fields(req, res, &f, full) != 0)
         return -1;
     st_result r = store_xim_labels_update(ws, id, &f);
     if (r != ST_OK)
@@ -117,11 +100,5 @@ int xim_labels_update(vs_request *req, vs_response *res)
 
 int xim_labels_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_labels_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_labels_delete);
 }

@@ -22,51 +22,32 @@ static json_t *model_view(const json_t *row)
     return out;
 }
 
+static json_t *model_list_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    (void)ws;
+    return model_view(row);
+}
+
 int xim_models_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    json_t *row = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
-    st_result r = store_xim_vlm_models_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *body = model_view(row);
-    json_decref(row);
-    return vs_reply_json(res, 200, body);
+    return xim_reply_get(req, res, store_xim_vlm_models_get, model_list_view, ws, id, 200);
 }
 
 int xim_models_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"task", NULL};
-    char ws[37];
-    xim_page page;
-    const char *task = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_uuid(req, res, "task", &task) < 0)
-        return -1;
-    st_result r = store_xim_vlm_models_count(ws, task, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_vlm_models_list(ws, task, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, model_view(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    return xim_list_filtered(req, res, "task", store_xim_vlm_models_count, store_xim_vlm_models_list,
+                             model_list_view);
 }
 
 int xim_models_download(vs_request *req, vs_response *res)
 {
     char ws[37], id[37], url[1024], name[128];
     json_t *row = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     st_result r = store_xim_vlm_models_get(ws, id, &row);
     if (r != ST_OK)

@@ -69,9 +69,16 @@ int xim_prompts_create(vs_request *req, vs_response *res)
 int xim_prompts_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_prompt(res, ws, id, 200);
+}
+
+static json_t *prompt_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    (void)ws;
+    return xim_views_prompt(row);
 }
 
 int xim_prompts_list(vs_request *req, vs_response *res)
@@ -87,25 +94,17 @@ int xim_prompts_list(vs_request *req, vs_response *res)
         xim_query_choice(req, res, "type", prompt_types, &type) < 0)
         return -1;
     st_result r = store_xim_prompts_count(ws, search, type, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
+    if (xim_page_counted(res, &page, r, count) != 0)
         return -1;
-    if ((r = store_xim_prompts_list(ws, search, type, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, xim_views_prompt(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    r = store_xim_prompts_list(ws, search, type, page.size, page.offset, &rows);
+    return xim_page_reply_rows(req, res, &page, count, r, rows, ws, carry, prompt_view);
 }
 
 int xim_prompts_update(vs_request *req, vs_response *res)
 {
     char ws[37], id[37], type[16];
     xim_prompt_fields f = {0};
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     st_result r = store_xim_prompts_type(ws, id, type);
     if (r != ST_OK)
@@ -119,13 +118,7 @@ int xim_prompts_update(vs_request *req, vs_response *res)
 
 int xim_prompts_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_prompts_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_prompts_delete);
 }
 
 int xim_prompts_ref(const vs_request *req, vs_response *res, const char *ws, const char *field, const char *type,

@@ -16,6 +16,15 @@ static const char *const task_writable[] = {"name", "type", "description", NULL}
 static const char *const task_readonly[] = {"id", "production_version", "last_train_status", "labels", "created",
                                             "last_train_error", NULL};
 
+/* The task row in its wire shape, in place (labels stolen). */
+static json_t *task_shape(json_t *row, json_t *labels)
+{
+    xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
+    json_object_del(row, "created_at");
+    json_object_set_new(row, "labels", labels);
+    return row;
+}
+
 static int reply_task(vs_response *res, const char *ws, const char *id, int status)
 {
     json_t *row = NULL, *labels = NULL;
@@ -26,20 +35,7 @@ static int reply_task(vs_response *res, const char *ws, const char *id, int stat
         json_decref(row);
         return xim_fail_store(res, r);
     }
-    xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
-    json_object_del(row, "created_at");
-    json_object_set_new(row, "labels", labels);
-    return vs_reply_json(res, status, row);
-}
-
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int task_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_rtasks_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
+    return vs_reply_json(res, status, task_shape(row, labels));
 }
 
 static int read_fields(vs_request *req, vs_response *res, xim_rtask_fields *f, int full)
@@ -74,47 +70,31 @@ int xim_rtasks_create(vs_request *req, vs_response *res)
 int xim_rtasks_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_task(res, ws, id, 200);
 }
 
+static json_t *task_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    json_t *labels = NULL;
+    store_xim_rtasks_labels(ws, json_string_value(json_object_get(row, "id")), &labels);
+    return json_incref(task_shape(row, labels ? labels : json_array()));
+}
+
 int xim_rtasks_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"search", NULL};
-    char ws[37];
-    xim_page page;
-    const char *search = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
-        return -1;
-    st_result r = store_xim_rtasks_count(ws, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_rtasks_list(ws, search, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *labels = NULL;
-        store_xim_rtasks_labels(ws, json_string_value(json_object_get(row, "id")), &labels);
-        xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
-        json_object_del(row, "created_at");
-        json_object_set_new(row, "labels", labels ? labels : json_array());
-    }
-    return xim_page_reply(req, res, &page, count, rows, ws, carry);
+    return xim_list_filtered(req, res, "search", store_xim_rtasks_count, store_xim_rtasks_list, task_view);
 }
 
 int xim_rtasks_update(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
     xim_rtask_fields f = {0};
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_rtasks_get, ws, id) != 0 ||
+        read_fields(req, res, &f, strcmp(req->method, "PUT") == 0) != 0)
         return -1;
     st_result r = store_xim_rtasks_update(ws, id, &f);
     if (r != ST_OK)
@@ -124,13 +104,7 @@ int xim_rtasks_update(vs_request *req, vs_response *res)
 
 int xim_rtasks_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_rtasks_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_rtasks_delete);
 }
 
 static int label_action(vs_request *req, vs_response *res, int add)
@@ -138,8 +112,8 @@ static int label_action(vs_request *req, vs_response *res, int add)
     static const char *const writable[] = {"label_id", NULL};
     char ws[37], id[37];
     const char *label = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_rtasks_get, ws, id) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
         xim_field_ref(req->json, res, "label_id", 0, &label) < 0)
         return -1;
     if (!label)
@@ -157,8 +131,8 @@ int xim_rtasks_train(vs_request *req, vs_response *res)
 {
     char ws[37], id[37], model[37];
     int64_t images = 0, version = 0;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_rtasks_get, ws, id) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
         return -1;
     st_result r = store_xim_rtasks_labelled_images(ws, id, &images);
     if (r != ST_OK)
@@ -174,56 +148,43 @@ int xim_rtasks_train(vs_request *req, vs_response *res)
     return reply_task(res, ws, id, 200);
 }
 
-static int reply_model(vs_response *res, const char *ws, const char *id)
+/* The model row in its wire shape, in place. */
+static json_t *model_shape(json_t *row)
 {
-    json_t *row = NULL;
-    st_result r = store_xim_rmodels_get(ws, id, &row);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
     xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
     xim_set_time(row, "started", json_integer_value(json_object_get(row, "started_at")));
     xim_set_time(row, "finished", json_integer_value(json_object_get(row, "finished_at")));
     json_object_del(row, "created_at");
     json_object_del(row, "started_at");
     json_object_del(row, "finished_at");
-    return vs_reply_json(res, 200, row);
+    return row;
+}
+
+static int reply_model(vs_response *res, const char *ws, const char *id)
+{
+    json_t *row = NULL;
+    st_result r = store_xim_rmodels_get(ws, id, &row);
+    if (r != ST_OK)
+        return xim_fail_store(res, r);
+    return vs_reply_json(res, 200, model_shape(row));
 }
 
 int xim_rtasks_model_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_model(res, ws, id);
 }
 
+static json_t *model_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    (void)ws;
+    return json_incref(model_shape(row));
+}
+
 int xim_rtasks_model_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"task", NULL};
-    char ws[37];
-    xim_page page;
-    const char *task = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_uuid(req, res, "task", &task) < 0)
-        return -1;
-    st_result r = store_xim_rmodels_count(ws, task, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_rmodels_list(ws, task, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
-        xim_set_time(row, "started", json_integer_value(json_object_get(row, "started_at")));
-        xim_set_time(row, "finished", json_integer_value(json_object_get(row, "finished_at")));
-        json_object_del(row, "created_at");
-        json_object_del(row, "started_at");
-        json_object_del(row, "finished_at");
-    }
-    return xim_page_reply(req, res, &page, count, rows, ws, carry);
+    return xim_list_filtered(req, res, "task", store_xim_rmodels_count, store_xim_rmodels_list, model_view);
 }

@@ -105,20 +105,10 @@ static json_t *read_items(const vs_request *req, vs_response *res, const char *k
     return out;
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int sample_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_samples_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
-}
-
 static int begin(vs_request *req, vs_response *res, const char *const *writable, char ws[37], char id[37])
 {
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        sample_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_samples_get, ws, id) != 0 || xim_body_check(req, res, writable, NULL) != 0)
         return -1;
     return 0;
 }
@@ -153,25 +143,34 @@ int xim_sample_actions_add_images(vs_request *req, vs_response *res)
     return xim_samples_reply(req, res, ws, id, 200);
 }
 
-int xim_sample_actions_remove_images(vs_request *req, vs_response *res)
+/* remove-images / remove-objects: the ids under field (items keyed id_key)
+ * leave the sample through remove; -1 after failing res. */
+typedef st_result (*remove_fn)(const char *ws, const char *id, const json_t *ids, int64_t *removed);
+static int remove_items(vs_request *req, vs_response *res, const char *field, const char *id_key, int images,
+                        remove_fn drop, char ws[37], char id[37], int64_t *removed)
 {
-    static const char *const writable[] = {"image_ids", NULL};
-    char ws[37], id[37];
-    int64_t removed = 0;
+    const char *const writable[] = {field, NULL};
     if (begin(req, res, writable, ws, id) != 0)
         return -1;
-    json_t *items = read_items(req, res, "image_ids", "image_id", 1);
+    json_t *items = read_items(req, res, field, id_key, images);
     if (!items)
         return -1;
     json_t *ids = json_array();
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) json_array_append(ids, json_object_get(it, "image_id"));
-    st_result r = store_xim_samples_remove_images(ws, id, ids, &removed);
+    json_array_foreach(items, i, it) json_array_append(ids, json_object_get(it, id_key));
+    st_result r = drop(ws, id, ids, removed);
     json_decref(ids);
     json_decref(items);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
+    return r == ST_OK ? 0 : xim_fail_store(res, r);
+}
+
+int xim_sample_actions_remove_images(vs_request *req, vs_response *res)
+{
+    char ws[37], id[37];
+    int64_t removed = 0;
+    if (remove_items(req, res, "image_ids", "image_id", 1, store_xim_samples_remove_images, ws, id, &removed) != 0)
+        return -1;
     return xim_samples_reply(req, res, ws, id, 200);
 }
 
@@ -199,64 +198,44 @@ int xim_sample_actions_add_objects(vs_request *req, vs_response *res)
 
 int xim_sample_actions_remove_objects(vs_request *req, vs_response *res)
 {
-    static const char *const writable[] = {"detection_object_ids", NULL};
     char ws[37], id[37];
     int64_t removed = 0;
-    if (begin(req, res, writable, ws, id) != 0)
+    if (remove_items(req, res, "detection_object_ids", "object_id", 0, store_xim_samples_remove_objects, ws, id,
+                     &removed) != 0)
         return -1;
-    json_t *items = read_items(req, res, "detection_object_ids", "object_id", 0);
-    if (!items)
+    return vs_reply_json(res, 200, json_pack("{s:I}", "removed", (json_int_t)removed));
+}
+
+/* sample-images / sample-objects: every row of list, each through view. */
+static int reply_members(vs_request *req, vs_response *res, st_result (*list)(const char *, const char *, json_t **),
+                         json_t *(*view)(const vs_request *, const json_t *))
+{
+    char ws[37], id[37];
+    json_t *row = NULL, *rows = NULL;
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
-    json_t *ids = json_array();
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it) json_array_append(ids, json_object_get(it, "object_id"));
-    st_result r = store_xim_samples_remove_objects(ws, id, ids, &removed);
-    json_decref(ids);
-    json_decref(items);
+    st_result r = store_xim_samples_get(ws, id, &row);
+    json_decref(row);
+    if (r == ST_OK)
+        r = list(ws, id, &rows);
     if (r != ST_OK)
         return xim_fail_store(res, r);
-    return vs_reply_json(res, 200, json_pack("{s:I}", "removed", (json_int_t)removed));
+    json_t *out = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(rows, i, e) json_array_append_new(out, view(req, e));
+    json_decref(rows);
+    return vs_reply_json(res, 200, out);
 }
 
 int xim_sample_actions_images(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    json_t *row = NULL, *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_samples_get(ws, id, &row);
-    json_decref(row);
-    if (r == ST_OK)
-        r = store_xim_samples_images(ws, id, &rows);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *out = json_array();
-    size_t i;
-    json_t *e;
-    json_array_foreach(rows, i, e) json_array_append_new(out, xim_views_sample_image(req, e));
-    json_decref(rows);
-    return vs_reply_json(res, 200, out);
+    return reply_members(req, res, store_xim_samples_images, xim_views_sample_image);
 }
 
 int xim_sample_actions_objects(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    json_t *row = NULL, *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_samples_get(ws, id, &row);
-    json_decref(row);
-    if (r == ST_OK)
-        r = store_xim_samples_objects(ws, id, &rows);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *out = json_array();
-    size_t i;
-    json_t *e;
-    json_array_foreach(rows, i, e) json_array_append_new(out, xim_views_sample_object(req, e));
-    json_decref(rows);
-    return vs_reply_json(res, 200, out);
+    return reply_members(req, res, store_xim_samples_objects, xim_views_sample_object);
 }
 
 static int set_test(vs_request *req, vs_response *res, int test)
@@ -329,7 +308,7 @@ int xim_sample_actions_render(vs_request *req, vs_response *res)
     char ws[37], id[37], err[512];
     json_t *sample = NULL, *vars = NULL, *values = NULL;
     int rc = -1;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     st_result r = store_xim_samples_get(ws, id, &sample);
     if (r == ST_OK)

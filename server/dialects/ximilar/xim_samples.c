@@ -121,16 +121,6 @@ static json_t *default_input(const json_t *dataset, const char *own_prompt)
     return out;
 }
 
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int sample_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_samples_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
-}
-
 static int read_fields(vs_request *req, vs_response *res, xim_sample_fields *f, int full, int creating)
 {
     json_t *input = NULL, *meta = NULL;
@@ -191,7 +181,7 @@ int xim_samples_create(vs_request *req, vs_response *res)
 int xim_samples_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return xim_samples_reply(req, res, ws, id, 200);
 }
@@ -210,9 +200,7 @@ int xim_samples_list(vs_request *req, vs_response *res)
         xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
         return -1;
     st_result r = store_xim_samples_count(ws, dataset, test, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
+    if (xim_page_counted(res, &page, r, count) != 0)
         return -1;
     if ((r = store_xim_samples_list(ws, dataset, test, search, page.size, page.offset, &rows)) != ST_OK)
         return xim_fail_store(res, r);
@@ -263,8 +251,8 @@ int xim_samples_update(vs_request *req, vs_response *res)
     xim_sample_fields f = {0};
     json_t *cur = NULL;
     int full = strcmp(req->method, "PUT") == 0;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        sample_exists(ws, id, res) != 0 || read_fields(req, res, &f, full, 0) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_samples_get, ws, id) != 0 || read_fields(req, res, &f, full, 0) != 0)
         return -1;
     st_result r = store_xim_samples_get(ws, id, &cur);
     if (r != ST_OK)
@@ -287,11 +275,5 @@ int xim_samples_update(vs_request *req, vs_response *res)
 
 int xim_samples_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_samples_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_samples_delete);
 }

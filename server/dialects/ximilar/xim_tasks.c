@@ -22,6 +22,15 @@ static const char *const task_readonly[] = {"id", "created", "last_version", "da
                                             "training_time", "system_prompt", "user_prompt", "last_train_status",
                                             "last_train_error", NULL};
 
+/* The task row in its wire shape, in place (datasets stolen). */
+static json_t *task_shape(json_t *row, json_t *datasets)
+{
+    xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
+    json_object_del(row, "created_at");
+    json_object_set_new(row, "datasets", datasets);
+    return row;
+}
+
 static int reply_task(vs_response *res, const char *ws, const char *id, int status)
 {
     json_t *row = NULL, *datasets = NULL;
@@ -32,20 +41,7 @@ static int reply_task(vs_response *res, const char *ws, const char *id, int stat
         json_decref(row);
         return xim_fail_store(res, r);
     }
-    xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
-    json_object_del(row, "created_at");
-    json_object_set_new(row, "datasets", datasets);
-    return vs_reply_json(res, status, row);
-}
-
-/* DRF looks the object up before reading the body: an unknown id is 404 even
- * when the body is also wrong. */
-static int task_exists(const char *ws, const char *id, vs_response *res)
-{
-    json_t *row = NULL;
-    st_result r = store_xim_vlm_tasks_get(ws, id, &row);
-    json_decref(row);
-    return r == ST_OK ? 0 : xim_fail_store(res, r);
+    return vs_reply_json(res, status, task_shape(row, datasets));
 }
 
 static int read_fields(vs_request *req, vs_response *res, const char *ws, xim_vlm_task_fields *f, int full)
@@ -99,39 +95,22 @@ int xim_tasks_create(vs_request *req, vs_response *res)
 int xim_tasks_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_task(res, ws, id, 200);
 }
 
+static json_t *task_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    json_t *datasets = NULL;
+    store_xim_vlm_tasks_datasets(ws, json_string_value(json_object_get(row, "id")), &datasets);
+    return json_incref(task_shape(row, datasets ? datasets : json_array()));
+}
+
 int xim_tasks_list(vs_request *req, vs_response *res)
 {
-    static const char *const carry[] = {"search", NULL};
-    char ws[37];
-    xim_page page;
-    const char *search = NULL;
-    int64_t count = 0;
-    json_t *rows = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_page_parse(req, res, &page) != 0 ||
-        xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
-        return -1;
-    st_result r = store_xim_vlm_tasks_count(ws, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
-        return -1;
-    if ((r = store_xim_vlm_tasks_list(ws, search, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *datasets = NULL;
-        store_xim_vlm_tasks_datasets(ws, json_string_value(json_object_get(row, "id")), &datasets);
-        xim_set_time(row, "created", json_integer_value(json_object_get(row, "created_at")));
-        json_object_del(row, "created_at");
-        json_object_set_new(row, "datasets", datasets ? datasets : json_array());
-    }
-    return xim_page_reply(req, res, &page, count, rows, ws, carry);
+    return xim_list_filtered(req, res, "search", store_xim_vlm_tasks_count, store_xim_vlm_tasks_list, task_view);
 }
 
 int xim_tasks_update(vs_request *req, vs_response *res)
@@ -139,8 +118,9 @@ int xim_tasks_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     xim_vlm_task_fields f = {0};
     json_t *empty = json_object();
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0) {
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_vlm_tasks_get, ws, id) != 0 ||
+        read_fields(req, res, ws, &f, strcmp(req->method, "PUT") == 0) != 0) {
         json_decref(empty);
         return -1;
     }
@@ -158,13 +138,7 @@ int xim_tasks_update(vs_request *req, vs_response *res)
 
 int xim_tasks_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_vlm_tasks_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_vlm_tasks_delete);
 }
 
 static int dataset_action(vs_request *req, vs_response *res, int add)
@@ -172,8 +146,8 @@ static int dataset_action(vs_request *req, vs_response *res, int add)
     static const char *const writable[] = {"dataset_id", NULL};
     char ws[37], id[37];
     const char *dataset = NULL;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_vlm_tasks_get, ws, id) != 0 || xim_body_check(req, res, writable, NULL) != 0 ||
         xim_field_ref(req->json, res, "dataset_id", 0, &dataset) < 0)
         return -1;
     if (!dataset)
@@ -195,8 +169,8 @@ int xim_tasks_train(vs_request *req, vs_response *res)
     char ws[37], id[37], model[37];
     json_t *task = NULL;
     int64_t annotated = 0, version = 0;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0 ||
-        task_exists(ws, id, res) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0 ||
+        xim_exists(res, store_xim_vlm_tasks_get, ws, id) != 0 || xim_body_check(req, res, NULL, NULL) != 0)
         return -1;
     st_result r = store_xim_vlm_tasks_get(ws, id, &task);
     if (r != ST_OK)

@@ -161,9 +161,16 @@ int xim_variables_create(vs_request *req, vs_response *res)
 int xim_variables_get(vs_request *req, vs_response *res)
 {
     char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     return reply_variable(res, ws, id, 200);
+}
+
+static json_t *variable_view(const vs_request *req, const char *ws, json_t *row)
+{
+    (void)req;
+    (void)ws;
+    return xim_views_variable(row);
 }
 
 int xim_variables_list(vs_request *req, vs_response *res)
@@ -179,18 +186,10 @@ int xim_variables_list(vs_request *req, vs_response *res)
         xim_query_text(req, res, "search", XIM_NAME_MAX, &search) < 0)
         return -1;
     st_result r = store_xim_variables_count(ws, dataset, search, &count);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    if (xim_page_check(res, &page, count) != 0)
+    if (xim_page_counted(res, &page, r, count) != 0)
         return -1;
-    if ((r = store_xim_variables_list(ws, dataset, search, page.size, page.offset, &rows)) != ST_OK)
-        return xim_fail_store(res, r);
-    json_t *results = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) json_array_append_new(results, xim_views_variable(row));
-    json_decref(rows);
-    return xim_page_reply(req, res, &page, count, results, ws, carry);
+    r = store_xim_variables_list(ws, dataset, search, page.size, page.offset, &rows);
+    return xim_page_reply_rows(req, res, &page, count, r, rows, ws, carry, variable_view);
 }
 
 int xim_variables_update(vs_request *req, vs_response *res)
@@ -198,7 +197,7 @@ int xim_variables_update(vs_request *req, vs_response *res)
     char ws[37], id[37];
     json_t *cur = NULL;
     xim_variable_fields f;
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
+    if (xim_workspace_id(req, res, ws, id) != 0)
         return -1;
     st_result r = store_xim_variables_get(ws, id, &cur);
     if (r != ST_OK)
@@ -214,11 +213,5 @@ int xim_variables_update(vs_request *req, vs_response *res)
 
 int xim_variables_delete(vs_request *req, vs_response *res)
 {
-    char ws[37], id[37];
-    if (xim_workspace(req, res, ws) != 0 || xim_path_id(req, res, "id", id) != 0)
-        return -1;
-    st_result r = store_xim_variables_delete(ws, id);
-    if (r != ST_OK)
-        return xim_fail_store(res, r);
-    return vs_reply_empty(res, 204);
+    return xim_delete(req, res, store_xim_variables_delete);
 }
