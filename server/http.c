@@ -36,6 +36,12 @@
 
 #define DEFAULT_JSON_CAP (1024 * 1024)
 #define PREALLOC_MAX ((size_t)64 * 1024 * 1024)
+/* libmicrohttpd (0.9.75) zeroes a connection's whole memory pool each time it
+ * readies a kept-alive connection for its next request: with a 256 KiB pool that
+ * memset was 12 % of the CPU of a read-by-id request (perf, bench/RESULTS.md). The
+ * library's default, 32 KiB, still holds any request line and headers a client
+ * sends; bodies never live in the pool (absorb_body copies them out as they come). */
+#define CONNECTION_POOL_BYTES ((size_t)32 * 1024)
 
 typedef struct {
     struct MHD_Connection *conn;
@@ -453,7 +459,7 @@ int http_start(const char *bind_addr, int port, int threads, size_t journal_body
                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 4),
                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL_BYTES,
                                 MHD_OPTION_END);
     return g_daemon ? 0 : -1;
 }
@@ -472,8 +478,8 @@ void http_stop(int grace_ms)
         return;
     MHD_quiesce_daemon(g_daemon);
     /* Let requests already being served finish (bounded). */
-    for (int waited = 0; atomic_load(&g_inflight) > 0 && waited < grace_ms; waited += 10)
-        usleep(10000);
+    for (int waited = 0; atomic_load(&g_inflight) > 0 && waited < grace_ms; waited++)
+        usleep(1000);
     MHD_stop_daemon(g_daemon);
     g_daemon = NULL;
 }
