@@ -13,6 +13,7 @@
 #include "log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ typedef struct {
 
 typedef struct {
     sqlite3 *db;
+    uint64_t serial; /* db_conn_serial() */
     int depth; /* open db_begin() levels: 1 = BEGIN IMMEDIATE, deeper = savepoints */
     stmt_slot slots[STMT_CACHE_SLOTS];
 } thread_conn; /* heap-allocated: 64 KiB of slots */
@@ -37,6 +39,7 @@ static char g_path[4096];
 static char g_temp_path[4096]; /* set when the store is a private temp file */
 static int g_busy_timeout_ms = 5000;
 static pthread_key_t g_key;
+static atomic_uint_fast64_t g_serial;
 static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
 
 static void conn_free(void *p)
@@ -94,6 +97,7 @@ static thread_conn *conn_get(void)
         free(tc);
         return NULL;
     }
+    tc->serial = atomic_fetch_add(&g_serial, 1) + 1;
     pthread_setspecific(g_key, tc);
     return tc;
 }
@@ -191,6 +195,22 @@ sqlite3_stmt *db_stmt(const char *sql)
     }
     log_error("db", "statement cache full");
     return NULL;
+}
+
+int db_data_version(uint32_t *out)
+{
+    sqlite3 *db = db_conn();
+    unsigned int v = 0;
+    if (!db || sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+uint64_t db_conn_serial(void)
+{
+    thread_conn *tc = conn_get();
+    return tc ? tc->serial : 0;
 }
 
 int64_t db_size_bytes(void)

@@ -36,6 +36,16 @@ st_result db_begin(void);
 st_result db_commit(void);
 void db_rollback(void);
 
+/* The main database's data version as this thread's connection sees it
+ * (SQLITE_FCNTL_DATA_VERSION): it changes whenever any connection commits, this one
+ * included (a snapshot restore too). Read it while a statement is running, so that
+ * it describes the snapshot that statement reads. 0 on success. */
+int db_data_version(uint32_t *out);
+/* A number naming this thread's current connection, never reused in the process
+ * (so that a value cached against one connection's data version is never taken for
+ * another's). 0 when the connection cannot be opened. */
+uint64_t db_conn_serial(void);
+
 /* page_count * page_size of the main database (0 on error). */
 int64_t db_size_bytes(void);
 

@@ -3,7 +3,8 @@
  * Error shapes (DESIGN.md): control plane and transfer URLs {"error":{code,
  * message,details}}; Vi {"message"}; Pictograph {"error":{code,message,details}};
  * Ximilar {"detail"}; Labelbox GraphQL {"data":null,"errors":[{message,
- * extensions:{code}}]}. Keys: Vi Bearer + Organization-Id (must equal an {org}
+ * extensions:{code}}]}; inference (/v1) OpenAI {"error":{message,type,param,
+ * code}}. Keys: Vi Bearer + Organization-Id (must equal an {org}
  * path segment), Pictograph X-API-Key, Ximilar "Token"/"JWT", Labelbox Bearer.
  * Stateless apart from the admin key set once at start-up.
  */
@@ -21,7 +22,7 @@ void dialect_set_admin_key(const char *key) { snprintf(g_admin_key, sizeof g_adm
 
 const char *dialect_name(vs_dialect d)
 {
-    static const char *names[DIALECT_COUNT] = {"admin", "vi", "pictograph", "ximilar", "labelbox", "blob"};
+    static const char *names[DIALECT_COUNT] = {"admin", "vi", "pictograph", "ximilar", "labelbox", "blob", "inference"};
     return (unsigned)d < DIALECT_COUNT ? names[d] : "admin";
 }
 
@@ -49,9 +50,30 @@ static const char *labelbox_code(const vs_response *res)
     }
 }
 
+/* OpenAI's error type by status (inference dialect). */
+static const char *openai_type(int status)
+{
+    if (status == 401)
+        return "authentication_error";
+    if (status == 403)
+        return "permission_error";
+    if (status == 429)
+        return "rate_limit_error";
+    return status >= 500 ? "server_error" : "invalid_request_error";
+}
+
 json_t *dialect_error_body(vs_dialect d, const vs_response *res)
 {
     switch (d) {
+    case DIALECT_INFERENCE: {
+        /* OpenAI: {"error":{"message","type","param","code"}}; param and code
+         * from the details when the handler named them. */
+        const char *param = json_string_value(json_object_get(res->err_details, "param"));
+        const char *code = json_string_value(json_object_get(res->err_details, "code"));
+        return json_pack("{s:{s:s,s:s,s:o,s:s}}", "error", "message", res->err_message, "type",
+                         openai_type(res->err_status), "param", param ? json_string(param) : json_null(), "code",
+                         code ? code : res->err_code);
+    }
     case DIALECT_VI:
         return json_pack("{s:s}", "message", res->err_message);
     case DIALECT_XIMILAR: {

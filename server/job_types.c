@@ -7,6 +7,7 @@
 #include "job_types.h"
 #include "core/store_workspaces.h"
 #include "dialects/vi/vi_routes.h"
+#include "dialects/vi/vi_runs.h"
 #include "dialects/ximilar/xim_jobs.h"
 #include "dialects/labelbox/labelbox.h"
 #include "dialects/pictograph/pg_batch_job.h"
@@ -46,6 +47,7 @@ static const job_type types[] = {
     {"vi.asset_ingest", 1, vi_asset_ingest_step, 0},
     {"vi.annotation_import", 1, vi_import_step, 0},
     {"vi.export", 1, vi_export_step, 0},
+    {VI_TRAIN_JOB, 1, vi_train_step, 0}, /* runs: memorise the dataset, publish the model */
     /* ximilar: VLM and recognition trainings */
     {XIM_JOB_VLM_TRAIN, 1, xim_train_step, 0},
     {XIM_JOB_RECOGNITION_TRAIN, 1, xim_rtrain_step, 0},

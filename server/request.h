@@ -25,6 +25,7 @@ typedef enum {
     DIALECT_XIMILAR,
     DIALECT_LABELBOX,
     DIALECT_BLOB,
+    DIALECT_INFERENCE,
     DIALECT_COUNT
 } vs_dialect;
 

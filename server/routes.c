@@ -8,6 +8,8 @@
 #include "dialects/ximilar/xim_routes.h"
 #include "dialects/labelbox/labelbox.h"
 #include "dialects/pictograph/pg_routes.h"
+#include "dialects/vi/vi_runs.h"
+#include "dialects/inference/inf_routes.h"
 /* dialect route headers:end */
 
 #define MiB (1024u * 1024u)
@@ -281,6 +283,28 @@ static const route table[] = {
     {"POST", "/_gql", DIALECT_LABELBOX, lb_graphql, AUTH_VENDOR, BODY_GRAPHQL, LB_UPLOAD_CAP, lb_graphql_cap,
      "graphql"},
     /* labelbox:end */
+    /* inference:begin */
+    /* Vi runs, model outputs and predictions (spec vi.md §6, §13.4) */
+    {"GET", "/workspaces/{org}/runs", DIALECT_VI, vi_runs_list, AUTH_VENDOR, BODY_NONE, 0, NULL, "runs.list"},
+    {"POST", "/workspaces/{org}/runs", DIALECT_VI, vi_runs_create, AUTH_VENDOR, BODY_JSON, 0, NULL, "runs.create"},
+    {"GET", "/workspaces/{org}/runs/{run}", DIALECT_VI, vi_runs_get, AUTH_VENDOR, BODY_NONE, 0, NULL, "runs.get"},
+    {"DELETE", "/workspaces/{org}/runs/{run}", DIALECT_VI, vi_runs_delete, AUTH_VENDOR, BODY_NONE, 0, NULL,
+     "runs.delete"},
+    {"GET", "/workspaces/{org}/runs/{run}/outputs", DIALECT_VI, vi_models_list, AUTH_VENDOR, BODY_NONE, 0, NULL,
+     "models.list"},
+    {"GET", "/workspaces/{org}/runs/{run}/outputs/{ckpt}", DIALECT_VI, vi_models_get, AUTH_VENDOR, BODY_NONE, 0, NULL,
+     "models.get"},
+    {"POST", "/workspaces/{org}/runs/{run}/predictions", DIALECT_VI, vi_predictions_create, AUTH_VENDOR, BODY_JSON,
+     64 * MiB, NULL, "predictions.create"},
+    /* OpenAI-compatible (NIM) prediction endpoint; auth per inf_routes.h */
+    {"GET", "/v1/health/ready", DIALECT_INFERENCE, inf_health_ready, AUTH_NONE, BODY_NONE, 0, NULL, "health.ready"},
+    {"GET", "/v1/health/live", DIALECT_INFERENCE, inf_health_live, AUTH_NONE, BODY_NONE, 0, NULL, "health.live"},
+    {"GET", "/v1/models", DIALECT_INFERENCE, inf_models_list, AUTH_NONE, BODY_NONE, 0, NULL, "models.list"},
+    {"GET", "/v1/models/{model}", DIALECT_INFERENCE, inf_models_get, AUTH_NONE, BODY_NONE, 0, NULL,
+     "models.retrieve"},
+    {"POST", "/v1/chat/completions", DIALECT_INFERENCE, inf_chat_completions, AUTH_NONE, BODY_JSON, 64 * MiB, NULL,
+     "chat.completions.create"},
+    /* inference:end */
 
     /* server-issued transfer URLs: the token is the credential */
     {"PUT", "/_blob/{dialect}/{token}", DIALECT_BLOB, transfer_put, AUTH_NONE, BODY_RAW, UPLOAD_CAP, transfer_put_cap,

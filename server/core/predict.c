@@ -100,7 +100,8 @@ static void singular(const char *w, char *out, size_t cap)
     size_t n = strlen(w);
     if (n > 4 && strcmp(w + n - 3, "ies") == 0)
         snprintf(out, cap, "%.*sy", (int)(n - 3), w);
-    else if (n > 3 && (strcmp(w + n - 3, "xes") == 0 || strcmp(w + n - 4, "ches") == 0 || strcmp(w + n - 4, "shes") == 0))
+    else if (n > 4 && (strcmp(w + n - 3, "xes") == 0 || strcmp(w + n - 4, "ches") == 0 ||
+                       strcmp(w + n - 4, "shes") == 0))
         snprintf(out, cap, "%.*s", (int)(n - 2), w);
     else if (n > 2 && w[n - 1] == 's' && w[n - 2] != 's')
         snprintf(out, cap, "%.*s", (int)(n - 1), w);
@@ -305,14 +306,14 @@ static void scene_sentence(format_buf *b, const predict_scene *s, unsigned varia
     else if (v == 2)
         format_buf_printf(b, "There %s ", s->n == 1 ? "is" : "are");
     object_list(b, g, n);
-    format_buf_printf(b, " %s a %s background.", v == 2 ? "against" : "on", s->background);
+    format_buf_printf(b, " %s %s %s background.", v == 2 ? "against" : "on", article(s->background), s->background);
     capitalise_first(b, start);
 }
 
 static void think_scene(run_ctx *c, const predict_scene *s)
 {
-    format_buf_printf(&c->think, "The image is %dx%d pixels with a %s background. ", c->rq->image->width,
-                      c->rq->image->height, s->background);
+    format_buf_printf(&c->think, "The image is %dx%d pixels with %s %s background. ", c->rq->image->width,
+                      c->rq->image->height, article(s->background), s->background);
     if (s->n == 0) {
         format_buf_puts(&c->think, "I find no distinct object in it. ");
         return;

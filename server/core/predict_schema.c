@@ -20,6 +20,9 @@
 
 #define MAX_DEPTH 12
 #define MAX_OBJECTS 16
+/* Values one answer may hold: a schema that nests arrays through "$ref": "#"
+ * must not grow the answer exponentially. */
+#define MAX_NODES 4096
 
 typedef struct {
     const json_t *root;
@@ -31,6 +34,7 @@ typedef struct {
     const char *shapes[MAX_OBJECTS];
     const char *background;
     predict_scene scene;
+    int nodes;                /* values made so far */
 } facts;
 
 static int name_has(const char *name, const char *const *hints)
@@ -107,7 +111,7 @@ static const char *type_of(const json_t *schema)
     return "string";
 }
 
-static json_t *fill(const facts *f, const json_t *schema, const char *name, int index, int depth);
+static json_t *fill(facts *f, const json_t *schema, const char *name, int index, int depth);
 
 /* A string value that fits maxLength (code points). */
 static json_t *string_value(const json_t *schema, const char *text)
@@ -145,7 +149,8 @@ static json_t *string_for(const facts *f, const json_t *schema, const char *name
 static double bounded(const json_t *schema, double v, int integer)
 {
     const json_t *min = json_object_get(schema, "minimum"), *max = json_object_get(schema, "maximum");
-    const json_t *xmin = json_object_get(schema, "exclusiveMinimum"), *xmax = json_object_get(schema, "exclusiveMaximum");
+    const json_t *xmin = json_object_get(schema, "exclusiveMinimum");
+    const json_t *xmax = json_object_get(schema, "exclusiveMaximum");
     double step = integer ? 1.0 : 1e-6;
     if (json_is_number(min) && v < json_number_value(min))
         v = integer ? ceil(json_number_value(min)) : json_number_value(min);
@@ -187,7 +192,7 @@ static json_t *enum_value(const facts *f, const json_t *values, int index)
     return json_deep_copy(json_array_get(values, 0));
 }
 
-static json_t *object_for(const facts *f, const json_t *schema, int index, int depth)
+static json_t *object_for(facts *f, const json_t *schema, int index, int depth)
 {
     json_t *out = json_object();
     const json_t *props = json_object_get(schema, "properties");
@@ -215,7 +220,7 @@ static json_t *object_for(const facts *f, const json_t *schema, int index, int d
     return out;
 }
 
-static json_t *array_for(const facts *f, const json_t *schema, const char *name, int depth)
+static json_t *array_for(facts *f, const json_t *schema, const char *name, int depth)
 {
     const json_t *items = json_object_get(schema, "items");
     const json_t *item = resolve(f, items);
@@ -231,14 +236,14 @@ static json_t *array_for(const facts *f, const json_t *schema, const char *name,
     if (n > 64)
         n = 64;
     json_t *out = json_array();
-    for (json_int_t i = 0; i < n; i++)
+    for (json_int_t i = 0; i < n && f->nodes < MAX_NODES; i++)
         json_array_append_new(out, fill(f, items, name, (int)i, depth + 1));
     return out;
 }
 
-static json_t *fill(const facts *f, const json_t *schema, const char *name, int index, int depth)
+static json_t *fill(facts *f, const json_t *schema, const char *name, int index, int depth)
 {
-    if (depth > MAX_DEPTH)
+    if (++f->nodes > MAX_NODES || depth > MAX_DEPTH)
         return json_null();
     schema = resolve(f, schema);
     if (!schema)

@@ -223,6 +223,10 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
         "DELETE FROM vi_exports WHERE rowid IN (SELECT rowid FROM vi_exports WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM vi_bulk_deletions WHERE rowid IN (SELECT rowid FROM vi_bulk_deletions WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM vi_deleted_datasets WHERE rowid IN (SELECT rowid FROM vi_deleted_datasets WHERE workspace_id=?1 LIMIT ?2)",
+        /* runs and their models (memory before models) */
+        "DELETE FROM vi_runs WHERE rowid IN (SELECT rowid FROM vi_runs WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM predict_memory WHERE rowid IN (SELECT rowid FROM predict_memory WHERE workspace_id=?1 LIMIT ?2)",
+        "DELETE FROM predict_models WHERE rowid IN (SELECT rowid FROM predict_models WHERE workspace_id=?1 LIMIT ?2)",
         /* pictograph */
         "DELETE FROM pictograph_batches WHERE rowid IN (SELECT rowid FROM pictograph_batches WHERE workspace_id=?1"
         " LIMIT ?2)",
@@ -342,6 +346,10 @@ st_result store_workspaces_clear(const char *id)
         "DELETE FROM vi_exports WHERE workspace_id=?1",
         "DELETE FROM vi_bulk_deletions WHERE workspace_id=?1",
         "DELETE FROM vi_deleted_datasets WHERE workspace_id=?1",
+        /* runs and their models (memory before models) */
+        "DELETE FROM vi_runs WHERE workspace_id=?1",
+        "DELETE FROM predict_memory WHERE workspace_id=?1",
+        "DELETE FROM predict_models WHERE workspace_id=?1",
         /* pictograph */
         "DELETE FROM pictograph_batches WHERE workspace_id=?1",
         "DELETE FROM pictograph_sessions WHERE workspace_id=?1",

@@ -5,6 +5,7 @@
  * answers, pixel answers, schema filling and determinism.
  */
 #include "check.h"
+#include "core/formats/tar.h"
 #include "core/image.h"
 #include "core/phash.h"
 #include "core/predict.h"
@@ -406,6 +407,12 @@ static void test_schema(void)
     json_decref(doc);
     free(text);
     json_decref(schema);
+    /* A schema that recurses through arrays stays bounded. */
+    schema = json_loads("{\"type\":\"array\",\"minItems\":64,\"items\":{\"$ref\":\"#\"}}", 0, NULL);
+    text = predict_fill_schema(&rq, schema);
+    CHECK(text != NULL && strlen(text) < 1000000);
+    free(text);
+    json_decref(schema);
     image_free(&a);
     predict_image_free(&im);
 }
@@ -441,6 +448,44 @@ static void find_fixtures(void)
     snprintf(fixture_dir, sizeof fixture_dir, "%.2000s/%.1000s/../../fixtures/images", build, srcdir);
 }
 
+/* The ustar writer: headers with valid checksums, 512-byte padding, long
+ * names split into prefix + name, two zero blocks at the end. */
+static void test_tar(void)
+{
+    tar_writer *t = tar_writer_new(1700000000000LL);
+    char longname[200];
+    snprintf(longname, sizeof longname, "%0120d/file.json", 0);
+    CHECK(tar_writer_add(t, "model_full/", NULL, 0) == 0);
+    CHECK(tar_writer_add(t, "model_full/run.json", "{}", 2) == 0);
+    CHECK(tar_writer_add(t, longname, "abc", 3) == 0);
+    char toolong[300];
+    memset(toolong, 'a', sizeof toolong - 1);
+    toolong[sizeof toolong - 1] = 0;
+    CHECK(tar_writer_add(t, toolong, "x", 1) == -1);
+    unsigned char *out = NULL;
+    size_t len = 0;
+    CHECK(tar_writer_finish(t, &out, &len) == 0);
+    CHECK_EQ_INT(len, 512 * (1 + 2 + 2 + 2));
+    for (size_t off = 0; off + 512 <= len - 1024; off += 512) {
+        const unsigned char *h = out + off;
+        if (memcmp(h + 257, "ustar", 5) != 0)
+            continue; /* a data block */
+        unsigned sum = 0;
+        for (int i = 0; i < 512; i++)
+            sum += (i >= 148 && i < 156) ? ' ' : h[i];
+        CHECK_EQ_INT(strtoul((const char *)h + 148, NULL, 8), sum);
+    }
+    CHECK(out[512 + 156] == '0' && memcmp(out + 512 * 2, "{}", 2) == 0);
+    CHECK(strcmp((const char *)out + 512, "model_full/run.json") == 0);
+    CHECK(out[156] == '5');
+    CHECK(strcmp((const char *)out + 512 * 3, "file.json") == 0);
+    CHECK(strncmp((const char *)out + 512 * 3 + 345, "000", 3) == 0);
+    CHECK(memcmp(out + 512 * 4, "abc", 3) == 0);
+    static const unsigned char zeros[1024];
+    CHECK(memcmp(out + len - 1024, zeros, 1024) == 0);
+    free(out);
+}
+
 int main(void)
 {
     find_fixtures();
@@ -453,5 +498,6 @@ int main(void)
     test_memory();
     test_schema();
     test_task_names();
+    test_tar();
     return check_exit();
 }

@@ -204,9 +204,9 @@ static json_t *flow_checked(const json_t *in, vs_response *res)
     const json_t *ds = flow_block(flow, "dataset");
     const json_t *kind = json_object_get(json_object_get(ds, "settings"), "projectKind");
     predict_task t;
-    if (kind && !json_is_null(kind) && (!json_is_string(kind) || predict_task_from_name(json_string_value(kind), &t) != 0 ||
-                                        strcmp(json_string_value(kind), "freeform") == 0 ||
-                                        strcmp(json_string_value(kind), "phrase_grounding") == 0)) {
+    const char *k = json_string_value(kind);
+    if (kind && !json_is_null(kind) &&
+        (!k || predict_task_from_name(k, &t) != 0 || strcmp(k, "freeform") == 0 || strcmp(k, "phrase_grounding") == 0)) {
         json_decref(flow);
         fail_field(res, "settings.projectKind", "of the dataset block must be 'phrase-grounding', 'vqa' or 'generic'");
         return NULL;
@@ -363,7 +363,8 @@ int vi_runs_create(vs_request *req, vs_response *res)
         }
     }
     const json_t *tp = json_object_get(spec, "trainingProject");
-    if (tp && !json_is_null(tp) && (!json_is_string(tp) || json_string_length(tp) == 0 || json_string_length(tp) > 300)) {
+    if (tp && !json_is_null(tp) &&
+        (!json_is_string(tp) || json_string_length(tp) == 0 || json_string_length(tp) > 300)) {
         fail_field(res, "spec.trainingProject", "must be a dataset id");
         goto out;
     }
