@@ -202,6 +202,14 @@ class JsonServer:
         stop(self.proc)  # node exits on SIGTERM with a signal status; nothing to check
 
 
+def cpu_seconds(pid):
+    """User + system CPU of a process so far: per request, a figure the machine's other load
+    does not inflate the way it inflates wall-clock throughput."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
@@ -245,7 +253,9 @@ def run_one(server, op, rows, a, tmp):
             script, args = POST_LUA, [path, body_file] + headers
         warm = wrk(server.port, script, args, a.warmup, a.connections, a.threads, latency=False)
         before = server.count()
+        cpu0 = cpu_seconds(server.proc.pid)
         r = wrk(server.port, script, args, a.duration, a.connections, a.threads)
+        r["cpu_us"] = (cpu_seconds(server.proc.pid) - cpu0) * 1e6 / max(r["requests"], 1)
         after = server.count()
         # A non-2xx answer means a broken setup, not a slow server: stop. Socket errors
         # (timeouts past wrk's 10 s, resets) are the server's behaviour under load: report.
@@ -299,21 +309,24 @@ def main():
                     r = run_one(s, op, rows, a, tmp)
                     results[(s.name, op)].append(r)
                     print(f"round {rnd}: {s.name:11s} {op:6s} {r['rps']:9.0f} req/s  p50 {r['p50']:7.3f} ms  "
-                          f"p99 {r['p99']:7.3f} ms  ({r['requests']} requests, {r['errors']} socket errors, "
+                          f"p99 {r['p99']:7.3f} ms  {r['cpu_us']:6.1f} us CPU/req  "
+                          f"({r['requests']} requests, {r['errors']} socket errors, "
                           f"{r['stored']} records after)",
                           flush=True)
         print()
-        print(f"| server | operation | req/s (median of {a.rounds}) | min – max | p50 ms | p99 ms |")
-        print("|---|---|---:|---:|---:|---:|")
+        print(f"| server | operation | req/s (median of {a.rounds}) | min – max | p50 ms | p99 ms | "
+              f"server CPU µs/request |")
+        print("|---|---|---:|---:|---:|---:|---:|")
         for (name, op), rs in results.items():
             rps = [r["rps"] for r in rs]
-            print(f"| {name} | {op} | {statistics.median(rps):,.0f} | {min(rps):,.0f} – {max(rps):,.0f} | "
-                  f"{statistics.median(r['p50'] for r in rs):.3f} | {statistics.median(r['p99'] for r in rs):.3f} |")
+            print(f"| {name} | {OPS[op]} | {statistics.median(rps):,.0f} | {min(rps):,.0f} – {max(rps):,.0f} | "
+                  f"{statistics.median(r['p50'] for r in rs):.3f} | {statistics.median(r['p99'] for r in rs):.3f} | "
+                  f"{statistics.median(r['cpu_us'] for r in rs):.0f} |")
         label = f"wrk -t{a.threads} -c{a.connections} -d{a.duration}"
         for (name, op), rs in results.items():
-            for key, unit in (("rps", "req/s"), ("p50", "ms"), ("p99", "ms")):
+            for key, unit in (("rps", "req/s"), ("p50", "ms"), ("p99", "ms"), ("cpu_us", "us CPU/request")):
                 v = [r[key] for r in rs]
-                fmt = "{:.0f}" if unit == "req/s" else "{:.3f}"
+                fmt = "{:.3f}" if unit == "ms" else "{:.0f}"
                 print(f"RESULT\t{name} {OPS[op]} {key} ({label})\t{fmt.format(statistics.median(v))}\t"
                       f"{fmt.format(min(v))}\t{fmt.format(max(v))}\t{unit}")
         if not a.only:

@@ -17,9 +17,12 @@ already paid for). The lines are split over --files files (default 20 × 50,000)
 because the HTTP layer buffers one request body in memory; the import worker
 itself streams every file from the store in 1 MiB chunks.
 
-    /usr/bin/python3 bench/vi_import.py [--lines 1000000] [--files 20] [--bin build/visionstack]
+    /usr/bin/python3 bench/vi_import.py [--lines 1000000] [--files 20] [--phrases 1]
+                                        [--caption "a cat on a mat"] [--bin build/visionstack]
 
-Prints one JSON object; nothing fails on a slow number.
+`--caption ""` writes boxes only (one core row per box). Prints one JSON object and a
+RESULT line; nothing fails on a slow number. bench/bulk_1m.py imports its functions
+(ViServer, setup_dataset, make_files, run_import) to load its 1,000,000-annotation store.
 """
 import argparse
 import base64
@@ -87,119 +90,165 @@ def rss_kib(pid, field):
     return 0
 
 
+class ViServer:
+    """A visionstack process on a fresh store in a temp dir, with a Vi workspace."""
+
+    def __init__(self, binary, quiet=True):
+        self.work = Path(tempfile.mkdtemp(prefix="vi-bench-"))
+        port = free_port()
+        argv = [binary, "--port", str(port), "--db", str(self.work / "vs.db")] + (["--quiet", "1"] if quiet else [])
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=open(self.work / "stderr.log", "wb"))
+        self.pid = self.proc.pid
+        self.base = f"http://127.0.0.1:{port}"
+        self.http = requests.Session()
+        self.http.trust_env = False
+        for _ in range(500):
+            try:
+                if self.http.get(self.base + "/_emulator/health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.02)
+
+    def workspace(self):
+        ws = self.http.post(self.base + "/_emulator/workspaces", json={"name": "bench"}).json()
+        key, org = ws["keys"]["vi"]["secretKey"], ws["keys"]["vi"]["organizationId"]
+        self.org = org
+        self.headers = {"Authorization": f"Bearer {key}", "Organization-Id": org, "Content-Type": "application/json"}
+        return ws
+
+    def stop(self):
+        self.http.close()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
+        return rc
+
+
+def setup_dataset(srv, images, name="bench"):
+    """A phrase-grounding dataset with `images` small PNGs (64x48), uploaded the client's way.
+    Returns (dataset URL, list of file stems)."""
+    http, h = srv.http, srv.headers
+    ds = http.post(f"{srv.base}/workspaces/{srv.org}/datasets", headers=h,
+                   json={"name": name, "type": "phrase-grounding"}).json()
+    d = f"{srv.base}/workspaces/{srv.org}/datasets/{ds['datasetId']}"
+    data = png(64, 48)
+    c = crc32c(data)
+    files = [f"img{i:05d}.png" for i in range(images)]
+    for start in range(0, images, 5000):  # a session takes at most 5,000 files
+        assets = [{"filename": n, "mime": "image/png", "size": len(data),
+                   "crc32c": c - (1 << 32) if c >= 1 << 31 else c, "customMetadata": None, "kind": "Image"}
+                  for n in files[start:start + 5000]]
+        s = http.post(f"{d}/assetSources/managed/datature/transient/assetIngestionSessions", headers=h,
+                      json={"spec": {"assets": assets, "kind": "Upload", "failureMode": "FailAfterOne",
+                                     "onAssetOverwritten": "RemoveLinkedResource"}}).json()
+        for a in s["status"]["assets"]:
+            http.put(a["upload"]["url"], data=data)
+        sid = s["assetIngestionSessionId"]
+        while True:
+            s = http.get(f"{d}/assetSources/managed/datature/transient/assetIngestionSessions/{sid}",
+                         headers=h).json()
+            if s["status"]["conditions"][1]["status"] != "Waiting":
+                break
+            time.sleep(0.05)
+    return d, [n[:-4] for n in files]
+
+
+def make_files(stems, lines, files, phrases=1, caption="a cat on a mat"):
+    """The JSONL files (name -> bytes), the guide's hand-written phrase-grounding format:
+    `caption` plus `phrases` grounded phrases with normalized boxes per line; line i is
+    for asset i % len(stems) (so with lines == len(stems), one line per image, as the
+    format has it; with more lines, each image's annotations come in many lines)."""
+    per = lines // files
+    blobs = {}
+    for f in range(files):
+        out = []
+        for i in range(f * per, (f + 1) * per if f < files - 1 else lines):
+            out.append(json.dumps({"asset_id": stems[i % len(stems)], "caption": caption,
+                                   "grounded_phrases": [{"phrase": ("cat", "mat")[k % 2],
+                                                         "bbox": [((i + k) % 50) / 100, 0.25,
+                                                                  ((i + k) % 50) / 100 + 0.4, 0.75]}
+                                                        for k in range(phrases)]},
+                                  separators=(",", ":")))
+        blobs[f"part{f:03d}.jsonl"] = ("\n".join(out) + "\n").encode()
+    return blobs
+
+
+def run_import(srv, d, blobs):
+    """Timed: session, files, PUTs, PATCH, poll every 50 ms until Complete. Returns a dict of
+    timings, the final session and peak-RSS readings (KiB) around the upload."""
+    http, h, pid = srv.http, srv.headers, srv.pid
+    crcs = {n: base64.b64encode(crc32c(b).to_bytes(4, "big")).decode() for n, b in blobs.items()}
+    rss_before = rss_kib(pid, "VmRSS")
+    t0 = time.monotonic()
+    now = int(time.time() * 1000)
+    sess = http.post(f"{d}/annotationImportSessions", headers=h, json={
+        "spec": {"uploadBefore": now + 3300000, "failurePolicies": {
+            "onBadAnnotation": "RejectSession", "onBadFile": "RejectSession", "onOverwritten": "RejectSession"},
+            "source": "UploadedIndividualFiles"}, "metadata": {"attributes": {}}}).json()
+    sid = sess["annotationImportSessionId"]
+    reg = http.post(f"{d}/annotationImportSessions/{sid}/files", headers=h, json={"files": {
+        n: {"sizeBytes": len(b), "crc32c": crcs[n], "kind": "Unknown"} for n, b in blobs.items()}}).json()
+    for n, b in blobs.items():
+        r = http.put(reg["files"][n]["url"], data=b)
+        assert r.status_code == 200, r.text
+    t_uploaded = time.monotonic()
+    hwm_uploaded = rss_kib(pid, "VmHWM")
+    http.patch(f"{d}/annotationImportSessions/{sid}/status", headers=h, json={
+        "status": {"conditions": [{"condition": "FilesInserted", "status": "Reached",
+                                   "lastTransitionTime": int(time.time() * 1000)}]}})
+    while True:
+        s = http.get(f"{d}/annotationImportSessions/{sid}", headers=h).json()
+        c = {x["condition"]: x["status"] for x in s["status"]["conditions"]}
+        if c.get("Complete") in ("Reached", "FailedReach"):
+            break
+        time.sleep(0.05)
+    t1 = time.monotonic()
+    return {"session": s, "status": c.get("Complete"), "seconds": t1 - t0, "upload_seconds": t_uploaded - t0,
+            "import_seconds": t1 - t_uploaded, "rss_before_kib": rss_before, "hwm_uploaded_kib": hwm_uploaded,
+            "hwm_kib": rss_kib(pid, "VmHWM"), "rss_kib": rss_kib(pid, "VmRSS")}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--images", type=int, default=100)
     ap.add_argument("--phrases", type=int, default=1, help="grounded phrases (boxes) per line")
+    ap.add_argument("--caption", default="a cat on a mat", help='caption of every line ("" = boxes only)')
     ap.add_argument("--bin", default=os.environ.get("VISIONSTACK_BIN", str(ROOT / "build" / "visionstack")))
     args = ap.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="vi-bench-"))
-    port = free_port()
-    proc = subprocess.Popen([args.bin, "--port", str(port), "--db", str(work / "vs.db"), "--quiet", "1"],
-                            stdout=subprocess.DEVNULL, stderr=open(work / "stderr.log", "wb"))
-    base = f"http://127.0.0.1:{port}"
-    http = requests.Session()
-    http.trust_env = False
+    srv = ViServer(args.bin)
     try:
-        for _ in range(500):
-            try:
-                if http.get(base + "/_emulator/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.02)
-        ws = http.post(base + "/_emulator/workspaces", json={"name": "bench"}).json()
-        key, org = ws["keys"]["vi"]["secretKey"], ws["keys"]["vi"]["organizationId"]
-        h = {"Authorization": f"Bearer {key}", "Organization-Id": org, "Content-Type": "application/json"}
-        ds = http.post(f"{base}/workspaces/{org}/datasets", headers=h,
-                       json={"name": "bench", "type": "phrase-grounding"}).json()
-        d = f"{base}/workspaces/{org}/datasets/{ds['datasetId']}"
-
-        # images: --images small PNGs
-        files = {f"img{i:05d}.png": png(64, 48) for i in range(args.images)}
-        assets = []
-        for n, b in files.items():
-            c = crc32c(b)
-            assets.append({"filename": n, "mime": "image/png", "size": len(b),
-                           "crc32c": c - (1 << 32) if c >= 1 << 31 else c, "customMetadata": None, "kind": "Image"})
-        s = http.post(f"{d}/assetSources/managed/datature/transient/assetIngestionSessions", headers=h,
-                      json={"spec": {"assets": assets, "kind": "Upload", "failureMode": "FailAfterOne",
-                                     "onAssetOverwritten": "RemoveLinkedResource"}}).json()
-        for a in s["status"]["assets"]:
-            http.put(a["upload"]["url"], data=files[a["metadata"]["filename"]])
-        sid = s["assetIngestionSessionId"]
-        while True:
-            s = http.get(f"{d}/assetSources/managed/datature/transient/assetIngestionSessions/{sid}", headers=h).json()
-            if s["status"]["conditions"][1]["status"] != "Waiting":
-                break
-            time.sleep(0.05)
-
+        srv.workspace()
+        d, stems = setup_dataset(srv, args.images)
         # the JSONL files, prepared before the clock starts
-        stems = [n[:-4] for n in files]
-        per = args.lines // args.files
-        blobs = {}
-        for f in range(args.files):
-            lines = []
-            for i in range(f * per, (f + 1) * per if f < args.files - 1 else args.lines):
-                x = (i % 50) / 100
-                lines.append(json.dumps({"asset_id": stems[i % len(stems)], "caption": "a cat on a mat",
-                                         "grounded_phrases": [{"phrase": ("cat", "mat")[k % 2],
-                                                               "bbox": [x, 0.25, x + 0.4, 0.75]}
-                                                              for k in range(args.phrases)]},
-                                        separators=(",", ":")))
-            blobs[f"part{f:03d}.jsonl"] = ("\n".join(lines) + "\n").encode()
-        crcs = {n: base64.b64encode(crc32c(b).to_bytes(4, "big")).decode() for n, b in blobs.items()}
+        blobs = make_files(stems, args.lines, args.files, args.phrases, args.caption)
         total_bytes = sum(len(b) for b in blobs.values())
-
-        pid = proc.pid
-        rss_before = rss_kib(pid, "VmRSS")
-        t0 = time.monotonic()
-        now = int(time.time() * 1000)
-        sess = http.post(f"{d}/annotationImportSessions", headers=h, json={
-            "spec": {"uploadBefore": now + 3300000, "failurePolicies": {
-                "onBadAnnotation": "RejectSession", "onBadFile": "RejectSession", "onOverwritten": "RejectSession"},
-                "source": "UploadedIndividualFiles"}, "metadata": {"attributes": {}}}).json()
-        sid = sess["annotationImportSessionId"]
-        reg = http.post(f"{d}/annotationImportSessions/{sid}/files", headers=h, json={"files": {
-            n: {"sizeBytes": len(b), "crc32c": crcs[n], "kind": "Unknown"} for n, b in blobs.items()}}).json()
-        for n, b in blobs.items():
-            r = http.put(reg["files"][n]["url"], data=b)
-            assert r.status_code == 200, r.text
-        t_uploaded = time.monotonic()
-        hwm_uploaded = rss_kib(pid, "VmHWM")
-        http.patch(f"{d}/annotationImportSessions/{sid}/status", headers=h, json={
-            "status": {"conditions": [{"condition": "FilesInserted", "status": "Reached",
-                                       "lastTransitionTime": int(time.time() * 1000)}]}})
-        while True:
-            s = http.get(f"{d}/annotationImportSessions/{sid}", headers=h).json()
-            c = {x["condition"]: x["status"] for x in s["status"]["conditions"]}
-            if c.get("Complete") in ("Reached", "FailedReach"):
-                break
-            time.sleep(0.05)
-        t1 = time.monotonic()
-        hwm = rss_kib(pid, "VmHWM")
-        total = sum(s["status"]["annotations"]["statusCount"].values())
+        r = run_import(srv, d, blobs)
+        total = sum(r["session"]["status"]["annotations"]["statusCount"].values())
+        rows = args.lines * ((1 if args.caption else 0) + args.phrases)
         out = {
-            "lines": args.lines, "files": args.files, "bytes": total_bytes, "status": c.get("Complete"),
-            "api_annotations": args.lines * (1 + args.phrases),
-            "imported": total, "seconds": round(t1 - t0, 3), "upload_seconds": round(t_uploaded - t0, 3),
-            "import_seconds": round(t1 - t_uploaded, 3),
-            "annotations_per_second": round(total / (t1 - t0)),
-            "api_annotations_per_second": round(args.lines * (1 + args.phrases) / (t1 - t0)),
-            "rss_before_mib": round(rss_before / 1024, 1), "peak_rss_mib": round(hwm / 1024, 1),
-            "peak_rss_growth_mib": round((hwm - max(rss_before, 0)) / 1024, 1),
-            "peak_rss_after_upload_mib": round(hwm_uploaded / 1024, 1),
+            "lines": args.lines, "files": args.files, "bytes": total_bytes, "status": r["status"],
+            "api_annotations": rows,
+            "imported": total, "seconds": round(r["seconds"], 3), "upload_seconds": round(r["upload_seconds"], 3),
+            "import_seconds": round(r["import_seconds"], 3),
+            "annotations_per_second": round(total / r["seconds"]),
+            "api_annotations_per_second": round(rows / r["seconds"]),
+            "rss_before_mib": round(r["rss_before_kib"] / 1024, 1), "peak_rss_mib": round(r["hwm_kib"] / 1024, 1),
+            "peak_rss_growth_mib": round((r["hwm_kib"] - max(r["rss_before_kib"], 0)) / 1024, 1),
+            "peak_rss_after_upload_mib": round(r["hwm_uploaded_kib"] / 1024, 1),
         }
         print(json.dumps(out, indent=2))
+        print(f"RESULT\tvi import of {args.lines} lines x ({'caption + ' if args.caption else ''}{args.phrases} box)"
+              f"\t{out['api_annotations_per_second']}\t{out['api_annotations_per_second']}"
+              f"\t{out['api_annotations_per_second']}\tcore annotations/s (one run, {out['seconds']} s)")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        srv.stop()
 
 
 if __name__ == "__main__":

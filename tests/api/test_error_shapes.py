@@ -7,32 +7,12 @@ store's write lock from another connection while the server runs with a short
 --busy-timeout-ms."""
 import json
 import sqlite3
-import threading
 
 import pytest
 
+from shapes import admin_shape, labelbox_shape, pictograph_shape, vi_shape, ximilar_shape
+
 MiB = 1024 * 1024
-
-
-def vi_shape(body):
-    assert set(body) == {"message"} and isinstance(body["message"], str)
-
-
-def pictograph_shape(body):
-    assert set(body["error"]) == {"code", "message", "details"}
-
-
-def ximilar_shape(body):
-    assert isinstance(body["detail"], str)
-
-
-def labelbox_shape(body):
-    assert body["data"] is None
-    assert body["errors"][0]["message"] and body["errors"][0]["extensions"]["code"]
-
-
-def admin_shape(body):
-    assert set(body["error"]) == {"code", "message", "details"}
 
 
 def dialects(ws):

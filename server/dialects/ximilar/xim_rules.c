@@ -293,6 +293,21 @@ int xim_var_check_definition(const xim_var *v, const char **field, char *err, si
         snprintf(err, errlen, "step_size must be greater than 0.");
         return -1;
     }
+    /* Integers travel as JSON integers (int64) and are synthesised exactly, so
+     * their bounds must be exact in a double and their grid made of whole steps. */
+    if (v->type == XIM_VAR_INTEGER) {
+        const double exact = 9007199254740991.0; /* 2^53 - 1 */
+        if ((v->has_min && fabs(v->min_value) > exact) || (v->has_max && fabs(v->max_value) > exact)) {
+            *field = v->has_min && fabs(v->min_value) > exact ? "min_value" : "max_value";
+            snprintf(err, errlen, "%s must lie within +/-9007199254740991 for integer variables.", *field);
+            return -1;
+        }
+        if (v->has_step && v->step_size != floor(v->step_size)) {
+            *field = "step_size";
+            snprintf(err, errlen, "step_size must be a whole number for integer variables.");
+            return -1;
+        }
+    }
     if ((v->has_min_len || v->has_max_len) && !sized) {
         *field = v->has_min_len ? "min_length" : "max_length";
         snprintf(err, errlen, "%s is only allowed for string and array variables, not %s.", *field, tname);

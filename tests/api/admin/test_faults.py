@@ -127,3 +127,46 @@ def test_bad_rules_are_rejected_naming_the_field(server):
         assert r.status_code == 400, (body, r.text)
         assert word in r.json()["error"]["message"], (body, r.text)
     assert server.get("/_emulator/faults").json() == {"items": []}
+
+
+def test_next_two_pictograph_calls_503_then_the_third_succeeds(server):
+    """Issue 8, "must show": a rule that fails the next two Pictograph calls with
+    503 in Pictograph's error shape (with Retry-After, which the vendor's client
+    honours), after which the third call succeeds untouched."""
+    ws = server.create_workspace("pg-faults")
+    h = {"X-API-Key": ws["keys"]["pictograph"]}
+    path = "/api/v1/developer/credits/balance"
+    assert server.get(path, headers=h).status_code == 200
+    rule = add(server, dialect="pictograph", status=503, times=2, retry_after=1)
+    for _ in range(2):
+        r = server.get(path, headers=h)
+        assert r.status_code == 503, r.text
+        assert r.headers["Retry-After"] == "1"
+        err = r.json()["error"]
+        assert set(err) == {"code", "message", "details"} and err["code"] == "unavailable", r.text
+    third = server.get(path, headers=h)
+    assert third.status_code == 200, third.text
+    assert third.json()["included_remaining_micro_usd"] >= 0
+    items = server.get("/_emulator/faults").json()["items"]
+    assert [(i["id"], i["fired"], i["matched"]) for i in items] == [(rule["id"], 2, 3)]
+
+
+def test_workspace_match_and_uniform_latency(make_server):
+    """A rule scoped to one workspace leaves the others alone; a latency range
+    draws each delay from [latency_ms, latency_max_ms], reproducibly by seed."""
+    srv = make_server(name="ws-latency")
+    a = srv.create_workspace("a")
+    b = srv.create_workspace("b")
+    path = "/api/v1/developer/credits/balance"
+    add(srv, workspace=a["id"], status=500)
+    assert srv.get(path, headers={"X-API-Key": a["keys"]["pictograph"]}).status_code == 500
+    assert srv.get(path, headers={"X-API-Key": b["keys"]["pictograph"]}).status_code == 200
+    srv.delete("/_emulator/faults")
+    add(srv, dialect="blob", latency_ms=50, latency_max_ms=250, seed=7)
+    took = []
+    for _ in range(4):
+        t0 = time.monotonic()
+        assert srv.get(BLOB).status_code == 404
+        took.append(time.monotonic() - t0)
+    assert all(0.05 <= t < 0.25 + 0.2 for t in took), took
+    assert max(took) - min(took) > 0.01, took  # drawn, not fixed

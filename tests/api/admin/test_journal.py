@@ -83,3 +83,21 @@ def test_clear(server):
     server.get(f"/_blob/vi/{'F' * 48}")
     assert server.delete("/_emulator/journal").status_code == 204
     assert server.get("/_emulator/journal").json()["items"] == []
+
+
+def test_workspace_filter_and_body_cap(make_server):
+    """Filter by workspace; bodies above --journal-body-cap are summarised by size."""
+    srv = make_server(name="cap", args=["--journal-body-cap", "64"])
+    a = srv.create_workspace("a")
+    b = srv.create_workspace("b")
+    pa = {"X-API-Key": a["keys"]["pictograph"]}
+    srv.post("/api/v1/developer/datasets/", json={"name": "small"}, headers=pa)
+    srv.post("/api/v1/developer/datasets/", json={"name": "x" * 100}, headers=pa)
+    srv.get("/api/v1/developer/credits/balance", headers={"X-API-Key": b["keys"]["pictograph"]})
+    mine = srv.get(f"/_emulator/journal?workspace={a['id']}").json()["items"]
+    assert [i["method"] for i in mine] == ["POST", "POST"] and {i["workspace"] for i in mine} == {a["id"]}
+    big, small = mine
+    assert small["requestBody"] == {"name": "small"}
+    assert big["requestBody"]["omitted"] is True and big["requestBody"]["bytes"] > 64
+    theirs = srv.get(f"/_emulator/journal?workspace={b['id']}").json()["items"]
+    assert [i["path"] for i in theirs] == ["/api/v1/developer/credits/balance"]
