@@ -119,8 +119,8 @@ def stop(proc):
 class Visionstack:
     name = "visionstack"
 
-    def __init__(self, binary, tmp, records):
-        self.binary, self.tmp, self.records = binary, tmp, records
+    def __init__(self, binary, tmp, records, threads=None):
+        self.binary, self.tmp, self.records, self.threads = binary, tmp, records, threads
         self.proc = None
 
     def start(self, rows):
@@ -130,7 +130,8 @@ class Visionstack:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VISIONSTACK_")}
         self.log = os.path.join(d, "server.log")
         self.proc = subprocess.Popen([self.binary, "--port", str(self.port), "--db", os.path.join(d, "vs.db"),
-                                      "--quiet", "1", "--bind", "127.0.0.1"], cwd=d, env=env,
+                                      "--quiet", "1", "--bind", "127.0.0.1"]
+                                     + (["--threads", str(self.threads)] if self.threads else []), cwd=d, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=open(self.log, "wb"))
         wait_healthy(self.port, "/_emulator/health", self.proc, self.log)
@@ -282,6 +283,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--records", type=int, default=1000)
     ap.add_argument("--only", choices=["visionstack", "json-server"], help="run one server only (no ratios)")
+    ap.add_argument("--server-threads", type=int, help="visionstack --threads (default: the server's default)")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("crud.py: wrk is missing; run scripts/setup.sh bench")
@@ -289,7 +291,7 @@ def main():
         sys.exit(f"crud.py: json-server is missing; run `npm ci` in {PEERS}")
     tmp = tempfile.mkdtemp(prefix="vs-crud-")
     try:
-        vs = Visionstack(os.path.abspath(a.bin), tmp, a.records)
+        vs = Visionstack(os.path.abspath(a.bin), tmp, a.records, a.server_threads)
         js = JsonServer(tmp, a.records)
         # json-server's records are visionstack's own replies, so both serve identical bytes
         # of content (json-server adds nothing; visionstack renders the same fields).
