@@ -174,53 +174,7 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 
 # --- fuzzers (optional) --------------------------------------------------------
 fuzz_all() {
-  # libvs.a built by clang with fuzzer instrumentation; each target links against it
-  # plus the dependencies meson resolved (so this never duplicates meson.build).
-  dir=build-fuzz
-  setup_log=$(mktemp)
-  if [ -f "$dir/build.ninja" ]; then
-    set -- --reconfigure
-  else
-    rm -rf "$dir"
-    set --
-  fi
-  CC=clang meson setup "$@" "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dc_args=-fsanitize=fuzzer-no-link >"$setup_log" 2>&1 || {
-    cat "$setup_log"; rm -f "$setup_log"; return 1; }
-  rm -f "$setup_log"
-  ninja -C "$dir" libvs.a || return 1
-  flags=$(meson introspect "$dir" --dependencies | "$PY" -c '
-import json, sys
-deps = json.load(sys.stdin)
-print(" ".join(a for d in deps for a in d["compile_args"] + d["link_args"]))') || return 1
-  mkdir -p "$dir/fuzz" "$dir/artifacts" || return 1
-  frc=0
-  for src in tests/fuzz/fuzz_*.c; do
-    name=$(basename "$src" .c)
-    echo "-- $name: build"
-    # shellcheck disable=SC2086  # $flags is a word list
-    clang -std=c17 -g -O1 -D_GNU_SOURCE=1 -fsanitize=fuzzer,address,undefined \
-      -Iserver -I"$dir" "$src" "$dir/libvs.a" $flags -lm -lpthread -o "$dir/fuzz/$name" || {
-      frc=1; continue; }
-    corpus="$dir/corpus/$name"
-    mkdir -p "$corpus" || return 1
-    seeds=""
-    if [ -d "tests/fuzz/corpus/$name" ]; then seeds="tests/fuzz/corpus/$name"; fi
-    echo "-- $name: run ${FUZZ_SECONDS}s (log: $dir/fuzz/$name.log)"
-    # The writable corpus comes first: libFuzzer adds new inputs only there, never to
-    # the checked-in seeds.
-    # shellcheck disable=SC2086
-    if "$dir/fuzz/$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$dir/artifacts/$name-" -print_final_stats=1 \
-        "$corpus" $seeds >"$dir/fuzz/$name.log" 2>&1; then
-      grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' "$dir/fuzz/$name.log" || true
-    else
-      echo "!! $name found a failure; artifacts in $dir/artifacts/:"
-      tail -n 60 "$dir/fuzz/$name.log"
-      frc=1
-    fi
-  done
-  return "$frc"
+  FUZZ_SECONDS="$FUZZ_SECONDS" ./scripts/fuzz.sh
 }
 
 if [ "$FUZZ_SECONDS" = 0 ]; then

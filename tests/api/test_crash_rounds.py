@@ -415,6 +415,11 @@ def test_kill9_rounds_during_async_work(make_server):
     # Kills drawn over the busy span land in work (a request or a job step); the odd
     # one may fall just after it, but not all of them.
     print(f"{sum(hits)} of {ROUNDS} kills interrupted a request or a job")
+    every = [j for w in workspaces for j in jobs(srv, w) if j["type"].startswith(ROUND_JOBS)]
+    resumed = [j for j in every if j["attempts"] > 1]
+    states = {s: sum(1 for j in every if j["state"] == s) for s in TERMINAL}
+    print(f"round jobs: {len(every)} ({states}); {len(resumed)} resumed after a kill "
+          f"({sum(1 for j in resumed if j['state'] == 'succeeded')} of them succeeded)")
     assert sum(hits) >= (1 if ROUNDS < 10 else ROUNDS // 2), f"only {sum(hits)} of {ROUNDS} kills interrupted work"
     conn = db_connect(srv.db_path, readonly=True)
     try:

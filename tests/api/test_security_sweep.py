@@ -1083,15 +1083,12 @@ def test_wrong_field_types_are_4xx(sweep, dialect):
     probs.assert_none()
 
 
-# Variables the SDK sends that the emulator's handlers never read, so a wrong type
-# there goes unnoticed (no GraphQL engine checks declared variable types).
+# Variables whose value changes nothing in the emulator's answer (the caller's own user
+# id, "deleted: false" for the editor), so only an explicit type check catches a wrong
+# type there: there is no GraphQL engine checking declared variable types.
 LB_UNREAD_VARIABLES = {("GetUserCreatedTasksPyApi", "param_1"), ("GetLabelingFrontendsPyApi", "param_1")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Labelbox: variables a handler does not read are not type-checked — GetUserCreatedTasksPyApi "
-    "$param_1 (ID!, the user id) and GetLabelingFrontendsPyApi $param_1 (Boolean!) accept any JSON value "
-    "and the call answers data (server/dialects/labelbox: the handlers never call lb_var_* on them)"))
 def test_labelbox_unread_variables_are_type_checked(sweep):
     sw = sweep
     route_list(sw, "labelbox")
@@ -1254,13 +1251,7 @@ def test_file_names_are_data_not_paths(sweep):
     probs.assert_none()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Labelbox NDJSON import: a line that is a JSON object whose uuid string holds invalid UTF-8 "
-    "(e.g. {\"uuid\":\"\\xd2\\xce\"}) gets the status line {} — no uuid, dataRow, status or errors — in both the "
-    "status and the error file (the vendor's client reads line['status'] and fails). "
-    "server/dialects/labelbox/lb_ndjson.c: quick_look (~line 296) copies the uuid's raw bytes unchecked, "
-    "and status_line's json_pack(\"{s:s,...}\", \"uuid\", li->uuid) (~line 874) fails on non-UTF-8 text. "
-    "Found by tests/fuzz/fuzz_labelbox_ndjson"))
+# Found by tests/fuzz/fuzz_labelbox_ndjson: such a line used to get the status line {}.
 def test_labelbox_import_line_with_invalid_utf8_gets_a_failure_status(sweep):
     sw = sweep
     route_list(sw, "labelbox")
@@ -1311,3 +1302,37 @@ def test_ximilar_integer_variable_bounds_beyond_int64_are_refused(sweep):
     for bounds in ({"min_value": 6e75}, {"max_value": -6e75}, {"min_value": 1e19, "max_value": 1e20}):
         r = xim.post("vlm/v2/variable/", {"dataset": ds["id"], "name": "n", "type": "integer", **bounds})
         xim.error(r, 400)
+
+
+# Found by tests/fuzz/fuzz_body_validators: a definition no value can satisfy used to be
+# stored (201) and /vlm/v2/predict then broke it (record _status 422) for unseen images;
+# float steps such as 1/15 were rounded off their own grid.
+@pytest.mark.parametrize("spec", [{"type": "string", "choices": "reen,blue", "min_length": 9},
+                                  {"type": "float", "step_size": 0.06666666666666667}], ids=["choices", "float-step"])
+def test_ximilar_variables_are_refused_or_predicted_consistently(sweep, spec):
+    sw = sweep
+    route_list(sw, "ximilar")
+    xim = XimClient.for_workspace(sw.server, sw.a)
+    tag = uuid.uuid4().hex[:6]
+    tpl = xim.prompt(f"c-{tag}", "template", '{"m": "{{m}}"}', "json")
+    ds = xim.create("vlm/v2/dataset/", {"name": f"consistent-{tag}", "result_template_id": tpl["id"]})
+    r = xim.post("vlm/v2/variable/", {"dataset": ds["id"], "name": "n", **spec})
+    if "choices" in spec:  # no choice is 9 characters long: refused, naming the field
+        assert xim.error(r, 400)["detail"].startswith("choices"), r.text
+        return
+    xim.ok(r, 201)
+    m = xim.create("vlm/v2/variable/", {"dataset": ds["id"], "name": "m", "type": "string"})
+    for k in range(2):
+        img = xim.upload(textured_image(int(tag, 16) % 100000 + 1000 + k, size=(48, 32)))
+        s = xim.create("vlm/v2/sample/", {"dataset": ds["id"]})
+        xim.ok(xim.post(f"vlm/v2/sample/{s['id']}/add-images/", {"image_ids": [img["id"]]}), 200)
+        xim.ok(xim.post(f"vlm/v2/sample/{s['id']}/add-variable-value/",
+                        {"dataset_variable": m["id"], "value": {"value": "hi"}}), 200)
+    task = xim.create("vlm/v2/task/", {"name": f"consistent-{tag}"})
+    xim.ok(xim.post(f"vlm/v2/task/{task['id']}/add-dataset/", {"dataset_id": ds["id"]}), 200)
+    xim.ok(xim.post(f"vlm/v2/task/{task['id']}/train/"), 200)
+    assert sw.server.post("/_emulator/clock/advance", json={"ms": 10_000}).status_code == 200
+    records = [{"_base64": b64(textured_image(700 + i, size=(40, 30)))} for i in range(8)]
+    out = xim.ok(xim.post("vlm/v2/predict/", {"task_id": task["id"], "records": records}), 200)
+    bad = [rec["_status"] for rec in out["records"] if rec["_status"]["code"] != 200]
+    assert not bad, bad

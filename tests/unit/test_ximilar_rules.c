@@ -88,6 +88,15 @@ static void test_definitions(void)
     CHECK(definition_fails("{\"name\":\"x\",\"type\":\"array\",\"min_length\":3,\"max_length\":1}", "min_length"));
     CHECK(definition_fails("{\"name\":\"x\",\"type\":\"float\",\"max_value\":1,\"default_value\":5}", "default_value"));
     CHECK(definition_fails("{\"name\":\"x\",\"type\":\"date\"}", "type"));
+    /* Definitions nothing can satisfy are refused, so predictions never break them. */
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"string\",\"choices\":\"reen,blue\",\"min_length\":9}",
+                           "choices"));
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"string\",\"choices\":\"reen,turquoise\",\"min_length\":9}",
+                           NULL));
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"integer\",\"min_value\":0.5,\"step_size\":2}", "min_value"));
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"integer\",\"min_value\":0.5,\"max_value\":0.9}", "min_value"));
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"integer\",\"min_value\":0.5,\"max_value\":1.2}", NULL));
+    CHECK(definition_fails("{\"name\":\"x\",\"type\":\"string\",\"min_length\":100001}", "min_length"));
 }
 
 static void test_normalize_and_synthesize(void)
@@ -112,6 +121,14 @@ static void test_normalize_and_synthesize(void)
         "{\"name\":\"a\",\"type\":\"array\",\"min_length\":2,\"max_length\":4}",
         "{\"name\":\"b\",\"type\":\"boolean\"}",
         "{\"name\":\"o\",\"type\":\"object\"}",
+        /* Regressions found by fuzz_body_validators: a choice that fits the lengths,
+         * a float step with no short decimal grid points, a non-whole integer bound,
+         * a grid that misses the window below max_value, bounds whose span overflows. */
+        "{\"name\":\"c2\",\"type\":\"string\",\"choices\":\"red,green(blue\",\"min_length\":5}",
+        "{\"name\":\"g\",\"type\":\"float\",\"step_size\":0.06666666666666667}",
+        "{\"name\":\"i2\",\"type\":\"integer\",\"min_value\":0.5,\"max_value\":1.2}",
+        "{\"name\":\"f3\",\"type\":\"float\",\"max_value\":-5,\"step_size\":100}",
+        "{\"name\":\"f4\",\"type\":\"float\",\"min_value\":-1e308,\"max_value\":1e308}",
     };
     for (size_t d = 0; d < sizeof defs / sizeof *defs; d++) {
         v = var_of(&hold, defs[d]);

@@ -79,7 +79,12 @@ int lb_data_rows_upsert(lb_call *c)
 
 int lb_data_rows_task(lb_call *c)
 {
-    static const char *const names[] = {"taskId", "param_0", "param_1", "param_2", NULL};
+    /* The SDK's two forms: ($param_0: task, $param_1: user) and ($taskId, $userId).
+     * The user is the caller; its id is only type-checked. */
+    static const char *const names[] = {"taskId", "param_0", NULL};
+    const char *user = NULL;
+    if (lb_var_string(c, "param_1", 0, 64, &user) < 0 || lb_var_string(c, "userId", 0, 64, &user) < 0)
+        return -1;
     json_t *tasks = json_array();
     for (size_t i = 0; names[i]; i++) {
         const char *id = NULL;

@@ -19,6 +19,7 @@
 #include "lb_ndjson.h"
 #include "core/hash.h"
 #include "core/ids.h"
+#include "core/validate.h"
 #include "lb_mask.h"
 #include "lb_strmap.h"
 
@@ -295,8 +296,8 @@ static int quick_look(const char *s, size_t n, char *uuid, size_t ucap, const ch
         i = skip_ws(s, n, i + 1);
         if (klen == 4 && memcmp(key, "uuid", 4) == 0 && i < n && s[i] == '"') {
             size_t vend = skip_string(s, n, i, &escaped);
-            if (vend > n || escaped || vend - i - 2 >= ucap)
-                return -1;
+            if (vend > n || escaped || vend - i - 2 >= ucap || !validate_utf8(s + i + 1, vend - i - 2))
+                return -1; /* the full parse decides (and refuses bad UTF-8) */
             memcpy(uuid, s + i + 1, vend - i - 2);
             uuid[vend - i - 2] = 0;
             i = vend;

@@ -133,11 +133,12 @@ int lb_projects_frontends(lb_call *c)
 {
     const char *name = NULL;
     int64_t skip = 0;
-    if (lb_var_string(c, "param_0", 0, 255, &name) < 0)
+    int deleted = 0; /* $param_1: the editor is never deleted */
+    if (lb_var_string(c, "param_0", 0, 255, &name) < 0 || lb_var_bool(c, "param_1", 0, &deleted) < 0)
         return -1;
     lb_gql_literal_int(c->query, "skip", &skip);
     json_t *list = json_array();
-    if (skip <= 0 && (!name || strcmp(name, "Editor") == 0))
+    if (skip <= 0 && !deleted && (!name || strcmp(name, "Editor") == 0))
         json_array_append_new(list, lb_fields_frontend());
     return lb_reply(c, "labelingFrontends", list);
 }

@@ -98,7 +98,31 @@ static int choice_equals(const char *s, size_t n, void *arg)
     return strlen(want) == n && memcmp(want, s, n) == 0;
 }
 
+static size_t utf8_chars_n(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    return utf8_chars_n(s, strlen(s));
+}
+
+/* Whether a choice of n bytes satisfies v's length limits. */
+static int choice_fits(const xim_var *v, const char *s, size_t n)
+{
+    int64_t chars = (int64_t)utf8_chars_n(s, n);
+    return !(v->has_min_len && chars < v->min_length) && !(v->has_max_len && chars > v->max_length);
+}
+
+/* Walks the choices that fit var's length limits, counting them and keeping the
+ * index-th one. */
 typedef struct {
+    const xim_var *var;
     uint64_t index;
     const char *s;
     size_t n;
@@ -108,21 +132,14 @@ typedef struct {
 static int choice_count(const char *s, size_t n, void *arg)
 {
     choice_pick *pk = arg;
+    if (!choice_fits(pk->var, s, n))
+        return 0;
     if (pk->count == pk->index) {
         pk->s = s;
         pk->n = n;
     }
     pk->count++;
     return 0;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 static const char *json_kind(const json_t *v)
@@ -307,6 +324,16 @@ int xim_var_check_definition(const xim_var *v, const char **field, char *err, si
             snprintf(err, errlen, "step_size must be a whole number for integer variables.");
             return -1;
         }
+        if (v->has_step && v->has_min && v->min_value != floor(v->min_value)) {
+            *field = "min_value";
+            snprintf(err, errlen, "min_value starts the step_size grid, so it must be a whole number for integer variables.");
+            return -1;
+        }
+        if (v->has_min && v->has_max && ceil(v->min_value) > floor(v->max_value)) {
+            *field = "min_value";
+            snprintf(err, errlen, "no integer lies between min_value and max_value.");
+            return -1;
+        }
     }
     if ((v->has_min_len || v->has_max_len) && !sized) {
         *field = v->has_min_len ? "min_length" : "max_length";
@@ -318,10 +345,24 @@ int xim_var_check_definition(const xim_var *v, const char **field, char *err, si
         snprintf(err, errlen, "%s must be 0 or more.", *field);
         return -1;
     }
+    if ((v->has_min_len && v->min_length > XIM_VAR_LENGTH_MAX) || (v->has_max_len && v->max_length > XIM_VAR_LENGTH_MAX)) {
+        *field = v->has_min_len && v->min_length > XIM_VAR_LENGTH_MAX ? "min_length" : "max_length";
+        snprintf(err, errlen, "%s must be %d or less.", *field, XIM_VAR_LENGTH_MAX);
+        return -1;
+    }
     if (v->has_min_len && v->has_max_len && v->min_length > v->max_length) {
         *field = "min_length";
         snprintf(err, errlen, "min_length must not be greater than max_length.");
         return -1;
+    }
+    if (v->choices && (v->has_min_len || v->has_max_len)) {
+        choice_pick fitting = {.var = v, .index = UINT64_MAX};
+        each_choice(v->choices, choice_count, &fitting);
+        if (!fitting.count) {
+            *field = "choices";
+            snprintf(err, errlen, "none of the choices has a length within min_length and max_length.");
+            return -1;
+        }
     }
     if (v->default_value) {
         char msg[400];
@@ -366,10 +407,10 @@ static double pick_number(const xim_var *v, uint64_t seed, int integer)
     }
     double step = v->has_step && v->step_size > 0 ? v->step_size : integer ? 1.0 : 0.0;
     if (step > 0) {
-        double base = v->has_min ? v->min_value : 0.0;
+        double base = v->has_step && v->has_min ? v->min_value : 0.0; /* as xim_var_check_value */
         double kmin = ceil((lo - base) / step - 1e-9), kmax = floor((hi - base) / step + 1e-9);
-        if (kmin > kmax)
-            return integer ? ceil(lo) : lo;
+        if (kmin > kmax) /* only a max_value, the window below it misses the grid */
+            kmin = kmax = floor((v->max_value - base) / step + 1e-9);
         double span = kmax - kmin;
         if (span > 1000)
             span = 1000;
@@ -377,16 +418,24 @@ static double pick_number(const xim_var *v, uint64_t seed, int integer)
         double value = base + k * step;
         if (integer)
             value = nearbyint(value);
-        else
-            value = nearbyint(value * 1e9) / 1e9; /* keep the grid point's decimal form */
-        if (value < lo)
-            value = lo;
-        if (value > hi)
-            value = hi;
+        else {
+            /* The grid point's short decimal form (0.1 * 3 = 0.3, not
+             * 0.30000000000000004), unless rounding moves it off the grid (a step
+             * of 1/15 has no 9-decimal points on it). */
+            double shortest = nearbyint(value * 1e9) / 1e9;
+            if (on_grid(shortest, base, step, 0))
+                value = shortest;
+        }
+        if (v->has_min && value < v->min_value) /* rounding's last bit, never off the grid */
+            value = v->min_value;
+        if (v->has_max && value > v->max_value)
+            value = v->max_value;
         return value;
     }
     double frac = (double)(seed % 1001) / 1000.0;
-    double value = nearbyint((lo + frac * (hi - lo)) * 100) / 100;
+    double value = nearbyint((lo * (1 - frac) + hi * frac) * 100) / 100; /* hi - lo may overflow */
+    if (!isfinite(value))
+        value = lo * (1 - frac) + hi * frac;
     return value < lo ? lo : value > hi ? hi : value;
 }
 
@@ -400,9 +449,9 @@ json_t *xim_var_synthesize(const xim_var *v, uint64_t seed)
     switch (v->type) {
     case XIM_VAR_STRING: {
         if (v->choices) {
-            choice_pick all = {.index = UINT64_MAX};
+            choice_pick all = {.var = v, .index = UINT64_MAX};
             each_choice(v->choices, choice_count, &all);
-            choice_pick pk = {.index = all.count ? seed % all.count : 0};
+            choice_pick pk = {.var = v, .index = all.count ? seed % all.count : 0};
             each_choice(v->choices, choice_count, &pk);
             json_t *s = json_stringn(pk.s ? pk.s : "", pk.s ? pk.n : 0);
             if (xim_var_check_value(v, s, msg, sizeof msg) == 0 || !v->default_value)

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest min_length / max_length a variable may declare. */
+#define XIM_VAR_LENGTH_MAX 100000
+
 typedef enum { XIM_VAR_STRING = 0, XIM_VAR_INTEGER, XIM_VAR_FLOAT, XIM_VAR_BOOLEAN, XIM_VAR_ARRAY, XIM_VAR_OBJECT } xim_var_type;
 
 typedef struct {

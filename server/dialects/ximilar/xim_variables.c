@@ -12,8 +12,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define XIM_LENGTH_MAX 100000
-
 static const char *const var_types[] = {"string", "integer", "float", "boolean", "array", "object", NULL};
 static const char *const var_writable[] = {"dataset", "name", "type", "required", "description", "choices",
                                            "min_value", "max_value", "step_size", "min_length", "max_length",
@@ -58,7 +56,7 @@ static int length_field(const vs_request *req, vs_response *res, const char *key
 {
     int is_null = 0;
     int64_t n = 0;
-    int rc = xim_field_int(req->json, res, key, 1, 0, XIM_LENGTH_MAX, &n, &is_null);
+    int rc = xim_field_int(req->json, res, key, 1, 0, XIM_VAR_LENGTH_MAX, &n, &is_null);
     if (rc > 0) {
         *has = !is_null;
         *v = n;
