@@ -5,6 +5,7 @@
 #   LOG=/tmp/bench.log sh bench/run_all.sh
 #   VISIONSTACK_BIN=/tmp/visionstack sh bench/run_all.sh   # a fixed binary, not rebuilt
 #   QUICK=1 sh bench/run_all.sh          # smaller sizes and fewer rounds (a smoke run)
+#   APPEND=0 sh bench/run_all.sh         # print the summary, do not append it to RESULTS.md
 #
 # Without VISIONSTACK_BIN it builds a release binary in build-bench/ (meson
 # -Dbuildtype=release): the figures in bench/RESULTS.md are from such a build.
@@ -74,19 +75,36 @@ for b in "env RUNS=$RUNS sh bench/startup.sh" \
 done
 rm -f "$LOG.rc"
 
-echo
-echo "visionstack benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC'), $("$VISIONSTACK_BIN" --version)," \
-  "binary sha256 $(sha256sum "$VISIONSTACK_BIN" | cut -c1-12)"
-# shellcheck source=/dev/null
-echo "machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)," \
-  "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-echo "load average (1/5/15 min): $LOAD_START at start (after waiting ${waited} s for < $MAX_LOAD)," \
-  "$(cut -d' ' -f1-3 /proc/loadavg) at end"
-echo
-echo "| benchmark | median | min | max | unit |"
-echo "|---|---:|---:|---:|---|"
-grep '^RESULT	' "$LOG" | while IFS='	' read -r _ name med min max unit; do
-  echo "| $name | $med | $min | $max | $unit |"
-done
+# The summary: printed, and appended to bench/RESULTS.md's run log (APPEND=0: print only).
+SUMMARY=$(mktemp)
+{
+  echo
+  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — $("$VISIONSTACK_BIN" --version), binary sha256" \
+    "$(sha256sum "$VISIONSTACK_BIN" | cut -c1-12)"
+  echo
+  echo "    QUICK=${QUICK:-0} VISIONSTACK_BIN=$VISIONSTACK_BIN sh bench/run_all.sh"
+  echo
+  # shellcheck source=/dev/null
+  echo "Machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)," \
+    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1). Load average (1/5/15 min):" \
+    "$LOAD_START at start (after waiting ${waited} s for < $MAX_LOAD), $(cut -d' ' -f1-3 /proc/loadavg) at end."
+  echo
+  echo "| command | benchmark | median | min | max | unit |"
+  echo "|---|---|---:|---:|---:|---|"
+  # "== CMD (load L)" heads each script's output in $LOG; its RESULT lines follow.
+  awk -F '\t' '/^== / { cmd = $0; sub(/^== /, "", cmd); sub(/ \(load [^)]*\)$/, "", cmd); next }
+       /^RESULT\t/ { printf "| `%s` | %s | %s | %s | %s | %s |\n", cmd, $2, $3, $4, $5, $6 }' "$LOG"
+} >"$SUMMARY"
+cat "$SUMMARY"
+if [ "${APPEND:-1}" = 1 ]; then
+  if ! grep -q '^## Run log' bench/RESULTS.md; then
+    printf '\n## Run log\n\nAppended by `sh bench/run_all.sh` after every full or quick run (newest last).\n' \
+      >>bench/RESULTS.md
+  fi
+  cat "$SUMMARY" >>bench/RESULTS.md
+  echo
+  echo "appended to bench/RESULTS.md"
+fi
+rm -f "$SUMMARY"
 echo
 echo "full output: $LOG"

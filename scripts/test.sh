@@ -174,7 +174,7 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 
 # --- fuzzers (optional) --------------------------------------------------------
 fuzz_all() {
-  FUZZ_SECONDS="$FUZZ_SECONDS" ./scripts/fuzz.sh
+  FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_JOBS="${FUZZ_JOBS:-2}" ./scripts/fuzz.sh
 }
 
 if [ "$FUZZ_SECONDS" = 0 ]; then

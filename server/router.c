@@ -54,10 +54,11 @@ static int pattern_matches(const segments *pat, const segments *path, route_matc
         if (is_rest) {
             if (i != pat->n - 1 || i >= path->n)
                 return 0;
-            if (out && np < VS_MAX_PARAMS) {
-                size_t len = (size_t)(path->start[path->n - 1] + path->len[path->n - 1] - path->start[i]);
+            size_t len = (size_t)(path->start[path->n - 1] + path->len[path->n - 1] - path->start[i]);
+            if (len == 0) /* "/ui//": the rest is empty, like a missing segment */
+                return 0;
+            if (out && np < VS_MAX_PARAMS)
                 out->values[np++] = strndup(path->start[i], len);
-            }
             if (out)
                 out->nparams = np;
             return 1;

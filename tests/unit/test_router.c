@@ -70,6 +70,8 @@ int main(void)
     router_match_free(&m);
     CHECK_EQ_INT(router_match(table, N, "GET", "/files", &m), ROUTE_NO_PATH);
     router_match_free(&m);
+    CHECK_EQ_INT(router_match(table, N, "GET", "/files//", &m), ROUTE_NO_PATH); /* empty rest (fuzz_router) */
+    router_match_free(&m);
 
     /* Too many segments is a miss, not a crash. */
     char deep[400] = "";

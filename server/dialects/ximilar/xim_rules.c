@@ -12,6 +12,7 @@
 #include "xim_rules.h"
 #include "xim_template.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,11 +158,17 @@ static const char *json_kind(const json_t *v)
     }
 }
 
+/* Whether v lies on base + k * step: exactly (integers, up to rounding of the
+ * division), or within 1e-9 steps for floats, widened by the few units in the
+ * last place that v and base themselves can be off by (a grid point near 4e9 is
+ * only representable to ~5e-7). */
 static int on_grid(double v, double base, double step, int exact)
 {
     double q = (v - base) / step;
     double r = nearbyint(q);
-    return exact ? fabs(q - r) <= 1e-12 * (fabs(q) > 1 ? fabs(q) : 1) : fabs(q - r) <= 1e-9;
+    if (exact)
+        return fabs(q - r) <= 1e-12 * (fabs(q) > 1 ? fabs(q) : 1);
+    return fabs(q - r) <= 1e-9 + 4 * DBL_EPSILON * (fabs(v) + fabs(base)) / step;
 }
 
 int xim_var_check_value(const xim_var *v, const json_t *value, char *err, size_t errlen)
