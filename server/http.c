@@ -64,6 +64,7 @@ static size_t g_journal_body_cap = 4096;
 
 static struct MHD_Daemon *g_daemon;
 static atomic_int g_inflight;
+static atomic_int g_stopping;
 
 static int64_t mono_ns(void)
 {
@@ -368,6 +369,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     (void)version;
     conn_ctx *ctx = *con_cls;
     if (!ctx) {
+        if (atomic_load(&g_stopping))
+            return MHD_NO;
         ctx = calloc(1, sizeof *ctx);
         if (!ctx)
             return MHD_NO;
@@ -432,6 +435,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 
 int http_start(const char *bind_addr, int port, int threads, size_t journal_body_cap)
 {
+    atomic_store(&g_stopping, 0);
     g_journal_body_cap = journal_body_cap;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
@@ -476,7 +480,11 @@ void http_stop(int grace_ms)
 {
     if (!g_daemon)
         return;
-    MHD_quiesce_daemon(g_daemon);
+    /* No MHD_quiesce_daemon: with a thread pool on epoll it races the pool's own
+     * removal of the listen socket and aborts the process ("Failed to remove
+     * listen FD from epoll set"), seen on a loaded machine. New requests are
+     * refused instead (the connection is closed) while these finish. */
+    atomic_store(&g_stopping, 1);
     /* Let requests already being served finish (bounded). */
     for (int waited = 0; atomic_load(&g_inflight) > 0 && waited < grace_ms; waited++)
         usleep(1000);

@@ -2,10 +2,13 @@
  * oldest, guarded by one mutex; a condition variable wakes wait-for callers.
  *
  * Bodies are kept only for JSON requests/responses up to the cap; larger or
- * binary bodies are recorded by size.
- * Secrets are redacted before storing: any JSON member whose name contains key,
- * secret, token, password or authorization (case-insensitive) is replaced by
- * "[redacted]", at any depth; headers and query strings are never stored.
+ * binary bodies are recorded by size. Recording copies the bytes and nothing
+ * more (parsing every body as it passed was a quarter of a read-by-id request's
+ * CPU, bench/RESULTS.md); a body is parsed and redacted when the journal is read.
+ * Secrets never leave: any JSON member whose name contains key, secret, token,
+ * password or authorization (case-insensitive) is replaced by "[redacted]", at
+ * any depth, before an entry is rendered; headers and query strings are never
+ * stored.
  * Timestamps are virtual-clock milliseconds.
  */
 #include "journal.h"
@@ -19,13 +22,18 @@
 #include <strings.h>
 #include <time.h>
 
+/* A body as recorded: the bytes of a JSON body within the cap, else only its size. */
+typedef struct {
+    char *bytes; /* NULL when omitted or empty */
+    size_t len;
+} body;
+
 typedef struct {
     int64_t id, at;
     char dialect[16], workspace[37], method[12], path[512], route[256], request_id[64];
     int status;
     double duration_ms;
-    json_t *request;   /* redacted body, {"bytes","omitted"}, or NULL */
-    json_t *response;
+    body request, response;
 } slot;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,8 +51,8 @@ void journal_init(size_t capacity, size_t body_cap)
 
 static void slot_clear(slot *s)
 {
-    json_decref(s->request);
-    json_decref(s->response);
+    free(s->request.bytes);
+    free(s->response.bytes);
     memset(s, 0, sizeof *s);
 }
 
@@ -97,15 +105,24 @@ static void redact(json_t *v, int all)
     }
 }
 
-/* JSON bodies up to the cap are parsed, redacted and kept; longer or non-JSON
- * bodies are summarised by size only, so a cut can never expose half a secret. */
-static json_t *body_value(const void *body, size_t len, int is_json)
+/* JSON bodies up to the cap are copied; longer or non-JSON bodies are kept by
+ * size only, so a cut can never expose half a secret. */
+static body body_copy(const void *bytes, size_t len, int is_json)
 {
-    if (!body || !len)
-        return NULL;
-    json_t *v = is_json && len <= g_body_cap ? json_loadb(body, len, JSON_DECODE_ANY, NULL) : NULL;
+    body b = {NULL, bytes ? len : 0};
+    if (bytes && len && is_json && len <= g_body_cap && (b.bytes = malloc(len)))
+        memcpy(b.bytes, bytes, len);
+    return b;
+}
+
+/* The body as the journal shows it: parsed and redacted, {"bytes","omitted"}, or null. */
+static json_t *body_json(const body *b)
+{
+    if (!b->len)
+        return json_null();
+    json_t *v = b->bytes ? json_loadb(b->bytes, b->len, JSON_DECODE_ANY, NULL) : NULL;
     if (!v)
-        return json_pack("{s:I,s:b}", "bytes", (json_int_t)len, "omitted", 1);
+        return json_pack("{s:I,s:b}", "bytes", (json_int_t)b->len, "omitted", 1);
     redact(v, 0);
     return v;
 }
@@ -114,9 +131,8 @@ void journal_record(const journal_entry *e)
 {
     if (!g_ring)
         return;
-    json_t *req = body_value(e->request_body, e->request_len,
-                             validate_media_type(e->request_type, "application/json"));
-    json_t *res = body_value(e->response_body, e->response_len, 1);
+    body req = body_copy(e->request_body, e->request_len, validate_media_type(e->request_type, "application/json"));
+    body res = body_copy(e->response_body, e->response_len, 1);
     pthread_mutex_lock(&g_lock);
     int64_t id = g_next_id++;
     slot *s = &g_ring[(size_t)(id - 1) % g_cap];
@@ -159,8 +175,8 @@ static json_t *slot_json(const slot *s)
                           s->workspace[0] ? s->workspace : NULL, "method", s->method, "path", s->path, "route",
                           s->route[0] ? s->route : NULL, "status", s->status, "durationMs", s->duration_ms,
                           "requestId", s->request_id);
-    json_object_set(o, "requestBody", s->request ? s->request : json_null());
-    json_object_set(o, "responseBody", s->response ? s->response : json_null());
+    json_object_set_new(o, "requestBody", body_json(&s->request));
+    json_object_set_new(o, "responseBody", body_json(&s->response));
     return o;
 }
 

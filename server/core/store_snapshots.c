@@ -8,6 +8,7 @@
  * snapshot may predate this build). Operations are serialised by one mutex.
  */
 #include "store_snapshots.h"
+#include "store_workspaces.h"
 #include "../clock.h"
 #include "../db.h"
 #include "../log.h"
@@ -187,6 +188,7 @@ st_result store_snapshots_restore(const char *name)
 out:
     if (src)
         sqlite3_close_v2(src);
+    store_keys_forget();
     pthread_mutex_unlock(&g_lock);
     return r;
 }
@@ -217,6 +219,7 @@ st_result store_baseline_restore(void)
 {
     pthread_mutex_lock(&g_lock);
     st_result r = g_baseline ? copy_db(db_conn(), g_baseline) : ST_ERROR;
+    store_keys_forget();
     pthread_mutex_unlock(&g_lock);
     return r;
 }

@@ -39,5 +39,8 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
  * keeping the workspace and its keys; one transaction. */
 st_result store_workspaces_clear(const char *id);
 /* Key → workspace id (and Vi org id); only live workspaces. */
+/* Forgets every thread's remembered key lookups; call after committing any change
+ * that can take a key away (workspace delete, snapshot or baseline restore). */
+void store_keys_forget(void);
 st_result store_keys_lookup(const char *dialect, const char *secret, char ws_out[37], char org_out[VS_ORG_LEN]);
 #endif

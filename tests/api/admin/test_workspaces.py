@@ -214,3 +214,32 @@ def test_413_from_declared_content_length(server):
             data += chunk
     status_line = data.split(b"\r\n", 1)[0]
     assert status_line.startswith(b"HTTP/1.1 413"), data[:300]
+
+
+# ---------------------------------------------------------------- keys stop working at once
+
+def _ximilar_status(server, ws, n=16):
+    """Status codes of n authenticated Ximilar reads, each on a new connection (so they
+    spread over the HTTP threads, each of which remembers its recent key lookups)."""
+    import requests
+    h = {"Authorization": f"Token {ws['keys']['ximilar']}"}
+    return {requests.get(server.url("/vlm/v2/prompt"), headers=h, timeout=10).status_code for _ in range(n)}
+
+
+def test_deleted_workspace_keys_fail_at_once_after_use(server):
+    ws = server.create_workspace("used")
+    assert _ximilar_status(server, ws) == {200}
+    assert server.delete(f"/_emulator/workspaces/{ws['id']}").status_code == 204
+    assert _ximilar_status(server, ws) == {401}
+
+
+def test_keys_of_a_workspace_undone_by_restore_or_reset_fail_at_once(server):
+    assert server.post("/_emulator/snapshots", json={"name": "before"}).status_code in (200, 201)
+    ws = server.create_workspace("later")
+    assert _ximilar_status(server, ws) == {200}
+    assert server.post("/_emulator/snapshots/before/restore").status_code == 204
+    assert _ximilar_status(server, ws) == {401}
+    ws = server.create_workspace("later-again")
+    assert _ximilar_status(server, ws) == {200}
+    assert server.post("/_emulator/reset").status_code == 204
+    assert _ximilar_status(server, ws) == {401}
