@@ -129,6 +129,9 @@ static void test_normalize_and_synthesize(void)
         "{\"name\":\"i2\",\"type\":\"integer\",\"min_value\":0.5,\"max_value\":1.2}",
         "{\"name\":\"f3\",\"type\":\"float\",\"max_value\":-5,\"step_size\":100}",
         "{\"name\":\"f4\",\"type\":\"float\",\"min_value\":-1e308,\"max_value\":1e308}",
+        "{\"name\":\"a0\",\"type\":\"array\",\"max_length\":0}",
+        "{\"name\":\"f5\",\"type\":\"float\",\"max_value\":-1e300,\"step_size\":1e-300}",
+        "{\"name\":\"f6\",\"type\":\"float\",\"min_value\":3888000015,\"step_size\":0.255}",
     };
     for (size_t d = 0; d < sizeof defs / sizeof *defs; d++) {
         v = var_of(&hold, defs[d]);

@@ -165,6 +165,8 @@ static const char *json_kind(const json_t *v)
 static int on_grid(double v, double base, double step, int exact)
 {
     double q = (v - base) / step;
+    if (!isfinite(q)) /* a step below the resolution of v: v is as near the grid as a double gets */
+        return 1;
     double r = nearbyint(q);
     if (exact)
         return fabs(q - r) <= 1e-12 * (fabs(q) > 1 ? fabs(q) : 1);
@@ -418,6 +420,8 @@ static double pick_number(const xim_var *v, uint64_t seed, int integer)
         double kmin = ceil((lo - base) / step - 1e-9), kmax = floor((hi - base) / step + 1e-9);
         if (kmin > kmax) /* only a max_value, the window below it misses the grid */
             kmin = kmax = floor((v->max_value - base) / step + 1e-9);
+        if (!isfinite(kmin) || !isfinite(kmax)) /* a step too fine to count: the base, clamped below */
+            kmin = kmax = 0;
         double span = kmax - kmin;
         if (span > 1000)
             span = 1000;
@@ -506,6 +510,8 @@ json_t *xim_var_synthesize(const xim_var *v, uint64_t seed)
         return json_boolean(seed & 1);
     case XIM_VAR_ARRAY: {
         int64_t lo = v->has_min_len ? v->min_length : 1;
+        if (v->has_max_len && lo > v->max_length) /* max_length 0: the empty array */
+            lo = v->max_length;
         int64_t hi = v->has_max_len ? v->max_length : lo + 2;
         int64_t count = lo + (int64_t)(seed % (uint64_t)(hi - lo + 1 > 0 ? hi - lo + 1 : 1));
         if (count > 100)
