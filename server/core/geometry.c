@@ -137,6 +137,44 @@ int geometry_bounds(const char *kind, const json_t *g, double *x, double *y, dou
     return 0;
 }
 
+/* Reads `"key":N` at *p, N a JSON number; advances *p past it. */
+static int text_member(const char **p, const char *key, double *out)
+{
+    size_t klen = strlen(key);
+    const char *s = *p;
+    if (s[0] != '"' || strncmp(s + 1, key, klen) != 0 || s[klen + 1] != '"' || s[klen + 2] != ':')
+        return -1;
+    s += klen + 3;
+    const char *end = s;
+    while (strchr("0123456789+-.eE", *end) && *end) /* JSON's number characters only: no inf, nan, hex */
+        end++;
+    if (end == s || end - s > 40)
+        return -1;
+    char num[48];
+    memcpy(num, s, (size_t)(end - s));
+    num[end - s] = 0;
+    char *stop;
+    *out = strtod(num, &stop);
+    if (*stop || !isfinite(*out))
+        return -1;
+    *p = end;
+    return 0;
+}
+
+int geometry_bounds_text(const char *kind, const char *text, double *x, double *y, double *w, double *h)
+{
+    if (strcmp(kind, "bbox") == 0 && text[0] == '{') {
+        const char *p = text + 1;
+        if (text_member(&p, "x", x) == 0 && *p++ == ',' && text_member(&p, "y", y) == 0 && *p++ == ',' &&
+            text_member(&p, "w", w) == 0 && *p++ == ',' && text_member(&p, "h", h) == 0 && p[0] == '}' && !p[1])
+            return 0;
+    }
+    json_t *g = json_loads(text, 0, NULL);
+    int rc = g ? geometry_bounds(kind, g, x, y, w, h) : -1;
+    json_decref(g);
+    return rc;
+}
+
 double geometry_polygon_area(const json_t *points)
 {
     size_t n = json_array_size(points);

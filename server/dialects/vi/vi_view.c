@@ -7,6 +7,7 @@
 #include "store_vi_core.h"
 #include "vi_lines.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,10 +196,15 @@ static int row_box(const row_copy *r, const asset_row *a, double box[4])
 {
     if (a->width <= 0 || a->height <= 0)
         return -1;
-    json_t *g = json_loads(r->geometry, 0, NULL);
     double x, y, w, h;
-    int rc = strcmp(r->kind, "mask") == 0 ? mask_bounds(g, &x, &y, &w, &h) : geometry_bounds(r->kind, g, &x, &y, &w, &h);
-    json_decref(g);
+    int rc;
+    if (strcmp(r->kind, "mask") == 0) {
+        json_t *g = json_loads(r->geometry, 0, NULL);
+        rc = mask_bounds(g, &x, &y, &w, &h);
+        json_decref(g);
+    } else {
+        rc = geometry_bounds_text(r->kind, r->geometry, &x, &y, &w, &h);
+    }
     if (rc != 0 || w <= 0 || h <= 0)
         return -1;
     box[0] = clamp01(x / a->width);
@@ -236,17 +242,74 @@ static const char *attr_whole(const json_t *vi, const char *fallback)
     return w && *w ? w : fallback;
 }
 
+/* What a part needs from an annotation's attrs: {"vi":{"whole":…,"target":[start,end]}}. */
+typedef struct {
+    char whole[256]; /* as vi_part's */
+    int has_target, start, end;
+} vi_attrs;
+
+/* Reads an int at *p; advances past it. */
+static int attrs_int(const char **p, int *out)
+{
+    char *end;
+    long v = strtol(*p, &end, 10);
+    if (end == *p || v < INT_MIN || v > INT_MAX)
+        return -1;
+    *out = (int)v;
+    *p = end;
+    return 0;
+}
+
+/* The two forms the Vi import writes, without blanks or escapes, read directly
+ * (exports read a million of them); -1 for anything else. */
+static int attrs_fast(const char *s, vi_attrs *out)
+{
+    static const char head[] = "{\"vi\":{\"whole\":\"";
+    if (strncmp(s, head, sizeof head - 1) != 0)
+        return -1;
+    s += sizeof head - 1;
+    size_t n = strcspn(s, "\"\\");
+    if (s[n] != '"' || n == 0 || n >= sizeof out->whole)
+        return -1;
+    memcpy(out->whole, s, n);
+    out->whole[n] = 0;
+    s += n + 1;
+    out->has_target = 0;
+    if (strncmp(s, ",\"target\":[", 11) == 0) {
+        s += 11;
+        if (attrs_int(&s, &out->start) != 0 || *s++ != ',' || attrs_int(&s, &out->end) != 0 || *s++ != ']')
+            return -1;
+        out->has_target = 1;
+    }
+    return strcmp(s, "}}") == 0 ? 0 : -1;
+}
+
+static void attrs_read(const char *text, const char *fallback_whole, vi_attrs *out)
+{
+    if (text && attrs_fast(text, out) == 0)
+        return;
+    json_t *attrs = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *vi = json_object_get(attrs, "vi");
+    const char *w = json_string_value(json_object_get(vi, "whole"));
+    snprintf(out->whole, sizeof out->whole, "%s", w && *w ? w : fallback_whole);
+    json_t *target = json_object_get(vi, "target");
+    out->has_target = json_is_array(target) && json_array_size(target) == 2;
+    out->start = out->has_target ? (int)json_integer_value(json_array_get(target, 0)) : -1;
+    out->end = out->has_target ? (int)json_integer_value(json_array_get(target, 1)) : -1;
+    json_decref(attrs);
+}
+
 static int load_phrase_grounding(vi_view *v, const rows_acc *rows, const asset_row *a, const vi_tags *tags)
 {
     const char *caption = NULL; /* the first caption's text (its own allocation) */
     size_t caption_part = (size_t)-1, nshapes = 0;
     for (size_t i = 0; i < rows->n; i++) {
         const row_copy *r = &rows->rows[i];
-        json_t *attrs = json_loads(r->attrs, 0, NULL);
-        json_t *vi = json_object_get(attrs, "vi");
+        vi_attrs at;
+        attrs_read(r->attrs, a->id, &at);
         int ok = 1;
         if (strcmp(r->kind, "text") == 0 && strcmp(r->label, "caption") == 0 && r->text) {
-            vi_part *p = part_new(v, r, attr_whole(vi, a->id));
+            vi_part *p = part_new(v, r, at.whole);
             if (!p || !(p->text = strdup(r->text)))
                 ok = 0;
             else if (!caption) {
@@ -256,7 +319,7 @@ static int load_phrase_grounding(vi_view *v, const rows_acc *rows, const asset_r
         } else if (is_shape(r->kind)) {
             double box[4];
             if (row_box(r, a, box) == 0) {
-                vi_part *p = part_new(v, r, attr_whole(vi, a->id));
+                vi_part *p = part_new(v, r, at.whole);
                 if (!p || !(p->phrase = strdup(r->label))) {
                     ok = 0;
                 } else {
@@ -264,18 +327,12 @@ static int load_phrase_grounding(vi_view *v, const rows_acc *rows, const asset_r
                     memcpy(p->box, box, sizeof box);
                     int t = vi_tags_find(tags, r->label);
                     p->tag = t >= 0 ? tags->tags[t].id : 0;
-                    json_t *target = json_object_get(vi, "target");
-                    if (json_is_array(target) && json_array_size(target) == 2) {
-                        p->start = (int)json_integer_value(json_array_get(target, 0));
-                        p->end = (int)json_integer_value(json_array_get(target, 1));
-                    } else {
-                        p->start = p->end = -1; /* computed below against the caption */
-                    }
+                    p->start = at.start; /* -1 without a target: computed below against the caption */
+                    p->end = at.end;
                     nshapes++;
                 }
             }
         }
-        json_decref(attrs);
         if (!ok)
             return -1;
     }
