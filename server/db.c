@@ -349,6 +349,15 @@ st_result db_step_row(sqlite3_stmt *st)
     return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
 }
 
+st_result db_row(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out)
+{
+    st_result r = db_step_row(st);
+    if (r == ST_OK)
+        read(st, out);
+    sqlite3_reset(st);
+    return r;
+}
+
 char *db_col_strdup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -66,6 +66,8 @@ void db_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap);
 /* Steps a single-row query: ST_OK with a row ready, ST_NOT_FOUND when there is
  * none, else the mapped error. The caller reads the row, then resets. */
 st_result db_step_row(sqlite3_stmt *st);
+/* Steps st once: on a row calls read(st, out); resets st. ST_OK, ST_NOT_FOUND or the error. */
+st_result db_row(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out);
 /* Column as malloc'd string, NULL for SQL NULL. */
 char *db_col_strdup(sqlite3_stmt *st, int col);
 #endif

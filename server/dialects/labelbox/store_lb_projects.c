@@ -37,16 +37,6 @@ static void text(sqlite3_stmt *st, int col, char *out, size_t cap)
     snprintf(out, cap, "%s", s ? (const char *)s : "");
 }
 
-static st_result one(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out)
-{
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
-        read(st, out);
-    sqlite3_reset(st);
-    return r;
-}
-
 /* ontologies */
 
 st_result store_lb_ontologies_create(lb_ontology_row *o)
@@ -96,7 +86,7 @@ st_result store_lb_ontologies_get(const char *workspace_id, const char *id, lb_o
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return one(st, read_ontology, out);
+    return db_row(st, read_ontology, out);
 }
 
 /* projects */
@@ -172,7 +162,7 @@ st_result store_lb_projects_get(const char *workspace_id, const char *id, lb_pro
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return one(st, read_project, out);
+    return db_row(st, read_project, out);
 }
 
 st_result store_lb_projects_update(lb_project_row *p)
@@ -265,7 +255,7 @@ st_result store_lb_batches_get(const char *workspace_id, const char *project_id,
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-    return one(st, read_batch, out);
+    return db_row(st, read_batch, out);
 }
 
 st_result store_lb_batches_add_row(const char *workspace_id, const char *project_id, const char *batch_id,

@@ -25,16 +25,6 @@ static void bind(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static st_result step_one(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out)
-{
-    int rc = sqlite3_step(st);
-    st_result r = rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_result(rc);
-    if (rc == SQLITE_ROW)
-        read(st, out);
-    sqlite3_reset(st);
-    return r;
-}
-
 static st_result changed(st_result r)
 {
     if (r == ST_OK && sqlite3_changes(db_conn()) == 0)
@@ -119,7 +109,7 @@ st_result store_vi_asset_sessions_get(const char *workspace_id, const char *id, 
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return step_one(st, read_asset_session, out);
+    return db_row(st, read_asset_session, out);
 }
 
 st_result store_vi_asset_files_list(const char *session_id, void (*cb)(const vi_asset_file_row *, void *), void *arg)
@@ -256,7 +246,7 @@ st_result store_vi_imports_get(const char *workspace_id, const char *id, vi_impo
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return step_one(st, read_import, out);
+    return db_row(st, read_import, out);
 }
 
 st_result store_vi_imports_set_inserted(const char *id, const char *status, const char *reason, int64_t at,
@@ -362,7 +352,7 @@ st_result store_vi_exports_get(const char *workspace_id, const char *id, const c
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     bind(st, 3, resource);
-    return step_one(st, read_export, out);
+    return db_row(st, read_export, out);
 }
 
 st_result store_vi_exports_list(const char *workspace_id, const char *dataset_id, const char *resource,
@@ -454,7 +444,7 @@ st_result store_vi_bulk_get(const char *workspace_id, const char *dataset_id, co
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, dataset_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-    return step_one(st, read_bulk, out);
+    return db_row(st, read_bulk, out);
 }
 
 st_result store_vi_deleted_put(const char *workspace_id, const char *dataset_id, int64_t at)
@@ -479,5 +469,5 @@ st_result store_vi_deleted_get(const char *workspace_id, const char *dataset_id,
         return ST_ERROR;
     sqlite3_bind_text(st, 1, workspace_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, dataset_id, -1, SQLITE_STATIC);
-    return step_one(st, read_at, at);
+    return db_row(st, read_at, at);
 }
