@@ -60,7 +60,8 @@ void journal_clear(void)
 {
     pthread_mutex_lock(&g_lock);
     for (size_t i = 0; g_ring && i < g_cap; i++)
-        slot_clear(&g_ring[i]);
+        if (g_ring[i].id) /* never-used slots are still calloc's zero pages: leave them untouched */
+            slot_clear(&g_ring[i]);
     pthread_mutex_unlock(&g_lock);
 }
 
