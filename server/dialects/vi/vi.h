@@ -51,6 +51,8 @@ json_t *vi_etag(int64_t generation);
 /* pageSize (1..1000, default 10) and pageToken (decimal offset) as the client
  * sends them for annotations; fails res with a 400 naming the parameter. */
 int vi_query_page(const vs_request *req, vs_response *res, int64_t *size, int64_t *offset);
+/* The same checks on values read elsewhere (ps, pt: NULL when absent). */
+int vi_page_params(vs_response *res, const char *ps, const char *pt, int64_t *size, int64_t *offset);
 /* A failure policy / enum value as JSON text → canonical spelling, or NULL. */
 const char *vi_policy_canonical(const char *s);
 /* Ids the client may put in a path: ^[A-Za-z0-9_-]{1,255}$. */

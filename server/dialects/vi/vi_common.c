@@ -130,8 +130,11 @@ static int parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 
 int vi_query_page(const vs_request *req, vs_response *res, int64_t *size, int64_t *offset)
 {
-    const char *ps = vs_query(req, "pageSize");
-    const char *pt = vs_query(req, "pageToken");
+    return vi_page_params(res, vs_query(req, "pageSize"), vs_query(req, "pageToken"), size, offset);
+}
+
+int vi_page_params(vs_response *res, const char *ps, const char *pt, int64_t *size, int64_t *offset)
+{
     *size = 10;
     *offset = 0;
     if (ps && parse_int(ps, 1, 1000, size) != 0)

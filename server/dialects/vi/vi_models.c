@@ -19,7 +19,6 @@
 #include "vi.h"
 #include "vi_runs.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,20 +46,6 @@ static const char *model_query(const vs_request *req, const char *name, char *bu
         tail = *end ? end : NULL;
     }
     return NULL;
-}
-
-static int parse_count(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    if (!s || !*s || strlen(s) > 18)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return -1;
-    long long v = strtoll(s, NULL, 10);
-    if (v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int truthy(const char *v)
@@ -140,11 +125,9 @@ static int answer(vs_request *req, vs_response *res, const char *ckpt)
     const char *ps = model_query(req, "pageSize", buf[0], sizeof buf[0]);
     const char *pt = model_query(req, "pageToken", buf[1], sizeof buf[1]);
     int contents = truthy(model_query(req, "contents", buf[2], sizeof buf[2]));
-    int64_t size = 10, offset = 0;
-    if (ps && parse_count(ps, 1, 1000, &size) != 0)
-        return vs_fail(res, 400, "validation_error", "Query parameter 'pageSize' must be an integer from 1 to 1000");
-    if (pt && *pt && parse_count(pt, 0, INT64_MAX / 2, &offset) != 0)
-        return vs_fail(res, 400, "validation_error", "Query parameter 'pageToken' is not a token this server issued");
+    int64_t size, offset;
+    if (vi_page_params(res, ps, pt, &size, &offset) != 0)
+        return -1;
     vi_run_row run;
     if (vi_run_resolve(req, res, &run) != 0)
         return -1;
