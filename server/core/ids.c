@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,34 +110,57 @@ static uint64_t ids_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* UUID version 7 (RFC 9562): 48 bits of milliseconds, then random bits. Ids made
- * close in time sort together, so the primary-key B-trees of bulk inserts grow
- * at one end instead of splitting pages all over (several times faster for
- * imports). Seeded runs replace the time with a counter from the seeded stream,
- * so they stay repeatable. (Debian 12's libuuid predates its own v7 generator;
- * it formats the bytes.) */
+/* The next unseeded (milliseconds << 12 | sequence) value: at least the current
+ * time, and strictly greater than every value handed out before. RFC 9562
+ * §6.2 method 1: a 12-bit counter in rand_a keeps ids made in the same
+ * millisecond in the order they were made (a list sorted by id is then the
+ * creation order, across threads too); when the counter runs out it carries into
+ * the time part, which runs a little ahead until the clock catches up. */
+static uint64_t ids_next_stamp(void)
+{
+    static _Atomic uint64_t last;
+    uint64_t now = ids_now_ms() << 12;
+    uint64_t prev = atomic_load_explicit(&last, memory_order_relaxed);
+    uint64_t next;
+    do {
+        next = now > prev ? now : prev + 1;
+    } while (!atomic_compare_exchange_weak_explicit(&last, &prev, next,
+                                                    memory_order_relaxed,
+                                                    memory_order_relaxed));
+    return next;
+}
+
+/* UUID version 7 (RFC 9562): 48 bits of milliseconds, a 12-bit sequence, then
+ * random bits. Ids made close in time sort together, so the primary-key B-trees
+ * of bulk inserts grow at one end instead of splitting pages all over (several
+ * times faster for imports). Seeded runs replace the time with a counter from
+ * the seeded stream, so they stay repeatable. (Debian 12's libuuid predates its
+ * own v7 generator; it formats the bytes.) */
 void ids_uuid(char out[37])
 {
     uuid_t u;
-    uint64_t stamp, r1, r2;
+    uint64_t stamp, seq, r1, r2;
 
     pthread_mutex_lock(&ids_lock);
     bool seeded = ids_seeded;
     if (seeded) {
         stamp = ++ids_counter;
         r1 = ids_splitmix_next();
+        seq = (r1 & 0xf00) | (r1 & 0xff); /* the bits seeded ids always used */
         r2 = ids_splitmix_next();
     }
     pthread_mutex_unlock(&ids_lock);
     if (!seeded) {
-        stamp = ids_now_ms();
+        uint64_t next = ids_next_stamp();
+        stamp = next >> 12;
+        seq = next;
         r1 = ids_thread_random();
         r2 = ids_thread_random();
     }
     for (int i = 0; i < 6; i++)
         u[i] = (uint8_t)(stamp >> (40 - 8 * i));
-    u[6] = (uint8_t)(0x70 | ((r1 >> 8) & 0x0f));
-    u[7] = (uint8_t)r1;
+    u[6] = (uint8_t)(0x70 | ((seq >> 8) & 0x0f));
+    u[7] = (uint8_t)seq;
     u[8] = (uint8_t)(0x80 | ((r1 >> 16) & 0x3f));
     for (int i = 9; i < 16; i++)
         u[i] = (uint8_t)(r2 >> (8 * (i - 9)));

@@ -204,8 +204,26 @@ static void test_seeded(void)
     }
 }
 
+/* Unseeded ids made one after another sort in the order they were made, even
+ * though thousands share a millisecond: the list endpoints order by id. */
+static void test_unseeded_order(void)
+{
+    char prev[37], next[37];
+    int out_of_order = 0;
+
+    ids_uuid(prev);
+    for (int i = 0; i < TEST_MANY; i++) {
+        ids_uuid(next);
+        CHECK(test_uuid_ok(next));
+        out_of_order += strcmp(prev, next) >= 0;
+        memcpy(prev, next, sizeof prev);
+    }
+    CHECK_EQ_INT(out_of_order, 0);
+}
+
 int main(void)
 {
+    test_unseeded_order();
     CHECK_EQ_INT(test_uuid_batch(), 0);
     test_secret_shapes();
     test_seeded();
