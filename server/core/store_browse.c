@@ -45,7 +45,7 @@ st_result store_browse_counts(const char *workspace_id, browse_counts *out)
     sqlite3_stmt *st = db_stmt("SELECT (SELECT COUNT(*) FROM datasets WHERE workspace_id=w.id),"
                                " (SELECT COUNT(*) FROM assets WHERE workspace_id=w.id),"
                                " (SELECT COUNT(*) FROM assets WHERE workspace_id=w.id AND dataset_id IS NULL),"
-                               " (SELECT COUNT(*) FROM annotations WHERE workspace_id=w.id),"
+                               " (SELECT COUNT(*) FROM datasets d JOIN annotations n ON n.dataset_id=d.id WHERE d.workspace_id=w.id),"
                                " (SELECT COUNT(*) FROM jobs WHERE workspace_id=w.id AND state IN ('queued','running'))"
                                " FROM workspaces w WHERE w.id=?1 AND w.deleted_at IS NULL");
     if (!st)

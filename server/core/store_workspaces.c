@@ -295,7 +295,9 @@ st_result store_workspaces_purge_step(const char *id, int batch, int64_t *remove
         " LIMIT ?2)",
         "DELETE FROM labelbox_tasks WHERE rowid IN (SELECT rowid FROM labelbox_tasks WHERE workspace_id=?1"
         " LIMIT ?2)",
-        "DELETE FROM annotations WHERE rowid IN (SELECT rowid FROM annotations WHERE workspace_id=?1 LIMIT ?2)",
+        /* through the datasets: annotations have no workspace index (schema 0009) */
+        "DELETE FROM annotations WHERE rowid IN (SELECT n.rowid FROM datasets d JOIN annotations n"
+        " ON n.dataset_id=d.id WHERE d.workspace_id=?1 LIMIT ?2)",
         "DELETE FROM transfers WHERE rowid IN (SELECT rowid FROM transfers WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM assets WHERE rowid IN (SELECT rowid FROM assets WHERE workspace_id=?1 LIMIT ?2)",
         "DELETE FROM datasets WHERE rowid IN (SELECT rowid FROM datasets WHERE workspace_id=?1 LIMIT ?2)",
@@ -442,7 +444,8 @@ st_result store_workspaces_clear(const char *id)
         "DELETE FROM labelbox_task_failures WHERE workspace_id=?1",
         "DELETE FROM labelbox_data_rows WHERE workspace_id=?1",
         "DELETE FROM labelbox_tasks WHERE workspace_id=?1",
-        "DELETE FROM annotations WHERE workspace_id=?1",
+        /* through the datasets: annotations have no workspace index (schema 0009) */
+        "DELETE FROM annotations WHERE dataset_id IN (SELECT id FROM datasets WHERE workspace_id=?1)",
         "DELETE FROM transfers WHERE workspace_id=?1",
         "DELETE FROM assets WHERE workspace_id=?1",
         "DELETE FROM datasets WHERE workspace_id=?1",

@@ -3,6 +3,8 @@
 #include "check.h"
 #include "clock.h"
 #include "core/store_blobs.h"
+#include "core/store_annotations.h"
+#include "core/store_assets.h"
 #include "core/store_datasets.h"
 #include "core/store_snapshots.h"
 #include "core/store_workspaces.h"
@@ -27,6 +29,84 @@ static void count_ws(const ws_row *w, void *arg)
 {
     (void)w;
     (*(int *)arg)++;
+}
+
+static int64_t count_rows(const char *sql, const char *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(db_conn(), sql, -1, &st, NULL) == SQLITE_OK) {
+        if (arg)
+            sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A workspace with one dataset, one asset and three annotations; its id into ws. */
+static void make_annotated_workspace(const char *name, char ws[37])
+{
+    ws_row w;
+    dataset_row d;
+    blob_info blob;
+    CHECK_EQ_INT(store_workspaces_create(name, NULL, NULL, &w, NULL), ST_OK);
+    snprintf(ws, 37, "%s", w.id);
+    CHECK_EQ_INT(store_datasets_create(w.id, NULL, "photos", "phrase-grounding", "", NULL, &d), ST_OK);
+    CHECK_EQ_INT(store_blobs_put("pixels", 6, &blob), ST_OK);
+    asset_row a = {0};
+    snprintf(a.workspace_id, sizeof a.workspace_id, "%s", w.id);
+    snprintf(a.dataset_id, sizeof a.dataset_id, "%s", d.id);
+    snprintf(a.filename, sizeof a.filename, "a.png");
+    snprintf(a.blob_sha256, sizeof a.blob_sha256, "%s", blob.sha256);
+    snprintf(a.mime, sizeof a.mime, "image/png");
+    a.width = a.height = 4;
+    a.size = 6;
+    CHECK_EQ_INT(store_assets_create(&a), ST_OK);
+    for (int i = 0; i < 3; i++) {
+        annotation_row n = {0};
+        snprintf(n.workspace_id, sizeof n.workspace_id, "%s", w.id);
+        snprintf(n.dataset_id, sizeof n.dataset_id, "%s", d.id);
+        snprintf(n.asset_id, sizeof n.asset_id, "%s", a.id);
+        snprintf(n.kind, sizeof n.kind, "bbox");
+        snprintf(n.source, sizeof n.source, "human");
+        n.geometry = "{\"x\":0,\"y\":0,\"w\":1,\"h\":1}";
+        CHECK_EQ_INT(store_annotations_create(&n), ST_OK);
+    }
+    dataset_row_free(&d);
+}
+
+/* Migration 9 drops the annotations' workspace index and foreign key: applying it
+ * again to a store with rows keeps every row, and a workspace's annotations still
+ * go with it, through its datasets, on both delete paths. */
+static void test_annotations_reach_workspace_through_datasets(void)
+{
+    static const char count_ws_sql[] = "SELECT COUNT(*) FROM annotations WHERE workspace_id=?1";
+    char purged[37], cleared[37], kept[37];
+    make_annotated_workspace("purged", purged);
+    make_annotated_workspace("cleared", cleared);
+    make_annotated_workspace("kept", kept);
+    int64_t before = count_rows("SELECT COUNT(*) FROM annotations", NULL);
+    CHECK_EQ_INT(sqlite3_exec(db_conn(), "PRAGMA user_version=8", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(migrate_apply(db_conn()), 0);
+    CHECK_EQ_INT(user_version(), migrate_latest());
+    CHECK_EQ_INT(count_rows("SELECT COUNT(*) FROM annotations", NULL), before);
+    CHECK_EQ_INT(count_rows("SELECT COUNT(*) FROM sqlite_master WHERE name='annotations_ws'", NULL), 0);
+    CHECK_EQ_INT(count_rows("SELECT COUNT(*) FROM pragma_foreign_key_list('annotations') WHERE \"table\"="
+                            "'workspaces'", NULL), 0);
+
+    char job[37];
+    CHECK_EQ_INT(store_workspaces_delete(purged, job), ST_OK);
+    int64_t removed = 0;
+    int remaining = 1, steps = 0;
+    while (remaining && steps++ < 100)
+        CHECK_EQ_INT(store_workspaces_purge_step(purged, 2, &removed, &remaining), ST_OK);
+    CHECK_EQ_INT(count_rows(count_ws_sql, purged), 0);
+    CHECK_EQ_INT(store_workspaces_clear(cleared), ST_OK);
+    CHECK_EQ_INT(count_rows(count_ws_sql, cleared), 0);
+    CHECK_EQ_INT(count_rows(count_ws_sql, kept), 3);
+    CHECK_EQ_INT(count_rows("PRAGMA foreign_key_check", NULL), -1); /* no violations: no rows */
 }
 
 int main(void)
@@ -129,6 +209,8 @@ int main(void)
     CHECK_EQ_INT(store_blobs_read(b1.sha256, 1, 3, buf), ST_OK);
     CHECK(memcmp(buf, "ell", 3) == 0);
     CHECK_EQ_INT(store_blobs_read(b1.sha256, 4, 3, buf), ST_INVALID);
+
+    test_annotations_reach_workspace_through_datasets();
 
     store_snapshots_shutdown();
     db_shutdown();
