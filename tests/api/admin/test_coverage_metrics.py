@@ -17,6 +17,12 @@ def test_coverage_lists_only_served_vendor_routes(server):
                 assert not op["path"].startswith("/_emulator")
 
 
+def test_coverage_lists_the_known_deviations(server):
+    deviations = server.get("/_emulator/coverage").json()["deviations"]
+    assert all(isinstance(d, str) and d for d in deviations)
+    assert any(d.startswith("Vi: freeform datasets") and "0.1.0b4" in d for d in deviations)  # vi spec 13.2
+
+
 def test_metrics_counts_requests_by_route_and_status(server):
     for _ in range(3):
         server.get("/_emulator/workspaces")
